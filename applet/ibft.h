@@ -1,0 +1,150 @@
+/* iSCSI Boot Firmware Table parser: raw table bytes in, validated
+ * structure out.  Pure: no I/O, no allocation, no libbb, so unit tests and
+ * fuzzers compile it on its own.  Layout: iBFT specification 1.03. */
+#ifndef ISCSI_INIT_IBFT_H
+#define ISCSI_INIT_IBFT_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	IBFT_HEADER_LEN    = 48,	/* ACPI-style table header */
+	IBFT_CONTROL_LEN   = 18,	/* minimum; longer = extra NIC/target pairs */
+	IBFT_INITIATOR_LEN = 74,
+	IBFT_NIC_LEN       = 102,
+	IBFT_TARGET_LEN    = 54,
+
+	IBFT_ID_CONTROL   = 1,
+	IBFT_ID_INITIATOR = 2,
+	IBFT_ID_NIC       = 3,
+	IBFT_ID_TARGET    = 4,
+	IBFT_ID_EXTENSION = 5,
+
+	/* flags, all structures */
+	IBFT_FL_VALID      = 0x01,
+	IBFT_FL_BOOT       = 0x02,	/* firmware boot selected */
+	/* NIC only */
+	IBFT_FL_NIC_GLOBAL = 0x04,	/* global (not link-local) address */
+	/* target only */
+	IBFT_FL_TGT_RADIUS_CHAP  = 0x04,
+	IBFT_FL_TGT_RADIUS_RCHAP = 0x08,
+
+	IBFT_CHAP_NONE   = 0,
+	IBFT_CHAP_ONEWAY = 1,
+	IBFT_CHAP_MUTUAL = 2,
+
+	/* NIC origin (IP_PREFIX_ORIGIN in the spec) */
+	IBFT_ORIGIN_OTHER     = 0,
+	IBFT_ORIGIN_MANUAL    = 1,
+	IBFT_ORIGIN_WELLKNOWN = 2,
+	IBFT_ORIGIN_DHCP      = 3,
+	IBFT_ORIGIN_RA        = 4,
+
+	/* How many NICs/targets we keep.  The spec's control structure has
+	 * two pairs; longer control structures list more. */
+	IBFT_MAX_NICS    = 8,
+	IBFT_MAX_TARGETS = 8,
+
+	/* String limits (bytes, without the NUL we add) */
+	IBFT_NAME_MAX     = 223,	/* RFC 3720 iSCSI name */
+	IBFT_HOSTNAME_MAX = 255,
+	IBFT_CHAP_MAX     = 255,	/* open-iscsi AUTH_STR_MAX_LEN - 1 */
+
+	IBFT_AF_NONE = 0,
+	IBFT_AF_INET = 4,
+	IBFT_AF_INET6 = 6,
+};
+
+/* An address field: 16 bytes in the table, IPv4 as ::ffff:a.b.c.d.
+ * All zeros means "not set" (family IBFT_AF_NONE). */
+struct ibft_addr {
+	uint8_t family;		/* IBFT_AF_* */
+	uint8_t a[16];		/* IPv4: a[0..3]; IPv6: all 16 */
+};
+
+struct ibft_initiator {
+	uint8_t present;	/* structure was there and passed validation */
+	uint8_t flags;
+	uint8_t index;
+	struct ibft_addr isns, slp, radius1, radius2;
+	char name[IBFT_NAME_MAX + 1];
+};
+
+struct ibft_nic {
+	uint8_t flags;
+	uint8_t index;		/* hdr.index: what targets' nic_assoc names */
+	uint8_t slot;		/* position in the control structure's list */
+	struct ibft_addr ip;
+	uint8_t prefix;		/* subnet_mask_prefix */
+	uint8_t origin;		/* IBFT_ORIGIN_* */
+	struct ibft_addr gateway, dns1, dns2, dhcp;
+	uint16_t vlan;		/* raw 802.1Q TCI; VLAN id is vlan & 0xfff */
+	uint8_t mac[6];
+	uint16_t pci_bdf;	/* bus << 8 | dev << 3 | fn */
+	char hostname[IBFT_HOSTNAME_MAX + 1];
+};
+
+struct ibft_target {
+	uint8_t flags;
+	uint8_t index;
+	uint8_t slot;
+	struct ibft_addr ip;
+	uint16_t port;		/* as in the table; 0 means 3260 */
+	uint8_t lun[8];		/* SAM-2 8-byte LUN, as in the table */
+	uint8_t chap_type;	/* IBFT_CHAP_* */
+	uint8_t nic_assoc;	/* index of a NIC in ibft_table.nic[] (hdr.index) */
+	char name[IBFT_NAME_MAX + 1];
+	char chap_name[IBFT_CHAP_MAX + 1];
+	char chap_secret[IBFT_CHAP_MAX + 1];
+	char rchap_name[IBFT_CHAP_MAX + 1];
+	char rchap_secret[IBFT_CHAP_MAX + 1];
+};
+
+struct ibft_table {
+	char signature[5];
+	char oem_id[7];
+	char oem_table_id[9];
+	uint8_t control_flags;
+	struct ibft_initiator initiator;
+	unsigned nr_nics, nr_targets;	/* valid entries kept, in table order */
+	struct ibft_nic nic[IBFT_MAX_NICS];
+	struct ibft_target target[IBFT_MAX_TARGETS];
+	unsigned nr_problems;		/* structures reported and skipped */
+};
+
+/* Called once per problem found, with one line of text (no newline) that
+ * names the structure and the field, e.g.
+ *   "target0: target-name: offset 0x1f0 + length 40 runs past table end 0x200"
+ * Structure names follow the kernel's /sys/firmware/ibft: control,
+ * initiator, ethernetN, targetN (N = which NIC/target pair of the control
+ * structure points at it, 0-based; the kernel uses each header's index,
+ * which equals it in every table seen so far).
+ * CHAP secrets never appear in these lines. */
+typedef void (*ibft_report_fn)(void *ctx, const char *msg);
+
+/* Parse and validate one raw table.  Returns 0 when the table is usable
+ * (some structures may have been reported and skipped), -1 when the table
+ * itself is rejected (bad signature, length, revision, checksum, control
+ * structure).  out is fully written in both cases; on -1 treat it as empty. */
+int ibft_parse(const uint8_t *buf, size_t len, struct ibft_table *out,
+		ibft_report_fn report, void *ctx);
+
+/* Find where a table starts in a memory image (the legacy low-memory scan):
+ * every 16-byte boundary of mem is checked for "iBFT" or "BIFT" followed by
+ * a plausible length.  base is the physical address of mem[0]; addresses
+ * 0xA0000-0xBFFFF are skipped.  Returns the offset into mem, or -1. */
+long ibft_scan(const uint8_t *mem, size_t len, unsigned long base);
+
+/* Not pure: read the kernel's parsed table under root (normally
+ * /sys/firmware/ibft) into out, checking values as ibft_parse() does.
+ * Plain libc, no libbb.  Returns -1 when there is nothing usable. */
+int ibft_read_sysfs(const char *root, struct ibft_table *out,
+		ibft_report_fn report, void *ctx);
+
+/* Format helpers, pure. */
+/* "10.0.0.1" / "fe80::1"; "" for IBFT_AF_NONE.  buf >= 46 bytes. */
+char *ibft_addr_str(const struct ibft_addr *a, char *buf);
+/* Linux's integer form of the 8-byte LUN (scsilun_to_int). */
+uint64_t ibft_lun_int(const uint8_t lun[8]);
+
+#endif
