@@ -80,6 +80,10 @@ static void get_addr(struct ibft_addr *a, const uint8_t *p)
 	if (i == 16)
 		return;
 	if (memcmp(p, mapped, 12) == 0) {
+		/* firmware writes ::ffff:0.0.0.0 for "unset" too (the kernel
+		 * treats it so) */
+		if (!(p[12] | p[13] | p[14] | p[15]))
+			return;
 		a->family = IBFT_AF_INET;
 		memcpy(a->a, p + 12, 4);
 	} else {

@@ -1,0 +1,89 @@
+# Test side: cmocka unit tests of the pure parsers, the mkibft table
+# writer, and a libFuzzer target.  Included by the top Makefile; every
+# output goes under build/tests/.
+#   make unit     build and run the unit tests (PASS:/FAIL: per case)
+#   make mkibft   build build/tests/mkibft (used by shell and QEMU tests)
+#   make fuzz     build the fuzzer, seed it with mkibft tables and run it
+#                 briefly (FUZZ_RUNS=20000; needs clang)
+# Needs: gcc, libcmocka-dev; clang for fuzz.
+
+REPO ?= $(CURDIR)
+TESTS_OUT := $(REPO)/build/tests
+
+TESTS_CC ?= gcc
+TESTS_CLANG ?= clang
+TESTS_CFLAGS ?= -std=gnu99 -O1 -g -Wall -Wextra
+TESTS_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+TESTS_CMOCKA_LIBS ?= -lcmocka
+FUZZ_RUNS ?= 20000
+
+TESTS_BUILDER := $(REPO)/tests/lib/ibft_builder.c
+TESTS_BUILDER_H := $(REPO)/tests/lib/ibft_builder.h $(REPO)/applet/ibft.h
+
+# Unit test binaries run by "make unit"; one per tests/unit/test_*.c.
+TESTS_UNIT_BINS := $(TESTS_OUT)/test_ibft $(TESTS_OUT)/test_plan
+
+.PHONY: unit mkibft fuzz tests-clean
+
+$(TESTS_OUT):
+	mkdir -p $@
+
+mkibft: $(TESTS_OUT)/mkibft
+
+$(TESTS_OUT)/mkibft: $(REPO)/tests/mkibft.c $(TESTS_BUILDER) $(TESTS_BUILDER_H) | $(TESTS_OUT)
+	$(TESTS_CC) $(TESTS_CFLAGS) -o $@ $(REPO)/tests/mkibft.c $(TESTS_BUILDER)
+
+$(TESTS_OUT)/test_ibft: $(REPO)/tests/unit/test_ibft.c $(REPO)/applet/ibft.c \
+		$(TESTS_BUILDER) $(TESTS_BUILDER_H) | $(TESTS_OUT)
+	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
+		$(REPO)/tests/unit/test_ibft.c $(REPO)/applet/ibft.c \
+		$(TESTS_BUILDER) $(TESTS_CMOCKA_LIBS)
+
+unit: $(TESTS_UNIT_BINS)
+	UBSAN_OPTIONS=print_stacktrace=1 \
+		sh $(REPO)/tests/unit/run-tap.sh $(TESTS_OUT)/unit $(TESTS_UNIT_BINS)
+
+# ---- fuzzing ----
+TESTS_FUZZ_CORPUS := $(TESTS_OUT)/fuzz-corpus/ibft
+
+$(TESTS_OUT)/fuzz_ibft: $(REPO)/tests/fuzz/fuzz_ibft.c $(REPO)/applet/ibft.c \
+		$(REPO)/applet/ibft.h | $(TESTS_OUT)
+	$(TESTS_CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ \
+		$(REPO)/tests/fuzz/fuzz_ibft.c $(REPO)/applet/ibft.c
+
+# Seeds: a few well-formed tables in different shapes, made at build time.
+$(TESTS_FUZZ_CORPUS)/.stamp: $(TESTS_OUT)/mkibft
+	rm -rf $(TESTS_FUZZ_CORPUS) && mkdir -p $(TESTS_FUZZ_CORPUS)
+	$(TESTS_OUT)/mkibft -o $(TESTS_FUZZ_CORPUS)/empty
+	$(TESTS_OUT)/mkibft -o $(TESTS_FUZZ_CORPUS)/one \
+		--initiator iqn.2024-01.org.example:client \
+		--nic mac=52:54:00:12:34:56,ip=10.0.2.15/24,gw=10.0.2.2,dns1=10.0.2.3,origin=3,hostname=client \
+		--target ip=10.0.2.100,lun=1,name=iqn.2024-01.org.example:disk
+	$(TESTS_OUT)/mkibft -o $(TESTS_FUZZ_CORPUS)/chap --align 1 \
+		--initiator iqn.2024-01.org.example:client \
+		--nic mac=52:54:00:12:34:56,ip=10.0.2.15/24,vlan=5 \
+		--nic mac=52:54:00:12:34:57,ip=2001:db8::15/64,gw=fe80::1,index=1 \
+		--target ip=10.0.2.100,lun=raw:4001000000000000,name=iqn.2024-01.org.example:a,chap=u:secret1 \
+		--target nic=1,ip=2001:db8::100,port=3261,name=iqn.2024-01.org.example:b,chap=u:s,rchap=r:t
+	$(TESTS_OUT)/mkibft -o $(TESTS_FUZZ_CORPUS)/three \
+		--nic ip=10.0.2.15/24 --nic ip=10.0.3.15/24,index=1 --nic ip=10.0.4.15/24,index=2 \
+		--target name=iqn.2024-01.org.example:a --target none \
+		--target nic=2,name=iqn.2024-01.org.example:c
+	touch $@
+
+fuzz: $(TESTS_OUT)/fuzz_ibft $(TESTS_FUZZ_CORPUS)/.stamp
+	mkdir -p $(TESTS_OUT)/fuzz-work/ibft
+	$(TESTS_OUT)/fuzz_ibft -runs=$(FUZZ_RUNS) -max_len=4096 \
+		-artifact_prefix=$(TESTS_OUT)/ \
+		$(TESTS_OUT)/fuzz-work/ibft $(TESTS_FUZZ_CORPUS)
+
+tests-clean:
+	rm -rf $(TESTS_OUT)
+
+$(TESTS_OUT)/test_plan: $(REPO)/tests/unit/test_plan.c $(REPO)/applet/plan.c \
+		$(REPO)/applet/plan.h $(REPO)/applet/ibft.c $(REPO)/applet/ibft.h | $(TESTS_OUT)
+	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
+		$(REPO)/tests/unit/test_plan.c $(REPO)/applet/plan.c \
+		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)

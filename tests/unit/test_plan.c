@@ -1,0 +1,420 @@
+/* Unit tests of the boot plan (applet/plan.c): which NICs, routes and
+ * sessions a parsed table turns into, and the command lines they give. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include "../../applet/plan.h"
+
+static char warnings[2048];
+
+static void collect(void *ctx, const char *msg)
+{
+	(void)ctx;
+	strncat(warnings, msg, sizeof(warnings) - strlen(warnings) - 2);
+	strcat(warnings, "\n");
+}
+
+static struct ibft_addr A(const char *text)
+{
+	struct ibft_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (!text)
+		return a;
+	if (inet_pton(AF_INET, text, a.a) == 1)
+		a.family = IBFT_AF_INET;
+	else if (inet_pton(AF_INET6, text, a.a) == 1)
+		a.family = IBFT_AF_INET6;
+	return a;
+}
+
+static struct ibft_table table;
+static struct plan plan;
+
+static struct ibft_nic *nic(unsigned index, const char *ip, unsigned prefix,
+		const char *gw, uint8_t flags)
+{
+	struct ibft_nic *n = &table.nic[table.nr_nics++];
+
+	n->index = index;
+	n->flags = flags;
+	n->ip = A(ip);
+	n->prefix = prefix;
+	n->gateway = A(gw);
+	n->mac[0] = 0x52; n->mac[5] = index;
+	return n;
+}
+
+static struct ibft_target *target(unsigned index, unsigned nic_assoc,
+		const char *ip, uint8_t flags)
+{
+	struct ibft_target *t = &table.target[table.nr_targets++];
+
+	t->index = index;
+	t->nic_assoc = nic_assoc;
+	t->flags = flags;
+	t->ip = A(ip);
+	snprintf(t->name, sizeof(t->name), "iqn.2026-11.org.example:t%u", index);
+	return t;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&table, 0, sizeof(table));
+	memset(&plan, 0, sizeof(plan));
+	warnings[0] = '\0';
+	strcpy(table.initiator.name, "iqn.2026-11.org.example:host");
+	plan.tpgt = 1;
+	return 0;
+}
+
+static void build(void)
+{
+	plan_from_ibft(&plan, &table, collect, NULL);
+	for (unsigned i = 0; i < plan.nr_nics; i++) {
+		snprintf(plan.nic[i].ifname, sizeof(plan.nic[i].ifname), "eth%u", i);
+		if (plan.nic[i].vlan_id)
+			snprintf(plan.nic[i].dev, sizeof(plan.nic[i].dev), "eth%u.%u",
+				i % 10, plan.nic[i].vlan_id % 10000);
+		else
+			strcpy(plan.nic[i].dev, plan.nic[i].ifname);
+	}
+}
+
+/* Every command plan_nic_cmds() emits, one line each, "STEP: argv..." */
+static char cmds[4096];
+
+static int record(void *ctx, unsigned step, char **argv)
+{
+	(void)ctx;
+	snprintf(cmds + strlen(cmds), sizeof(cmds) - strlen(cmds), "%u:", step);
+	for (; *argv; argv++)
+		snprintf(cmds + strlen(cmds), sizeof(cmds) - strlen(cmds), " %s", *argv);
+	strncat(cmds, "\n", sizeof(cmds) - strlen(cmds) - 1);
+	return 0;
+}
+
+static const char *nic_cmds(unsigned i, int undo)
+{
+	cmds[0] = '\0';
+	plan_nic_cmds(&plan, i, undo, record, NULL);
+	return cmds;
+}
+
+static void same_subnet_target_gets_no_host_route(void **state)
+{
+	(void)state;
+	nic(0, "10.0.2.15", 24, "10.0.2.2", 3);
+	target(0, 0, "10.0.2.100", 3);
+	build();
+	assert_int_equal(plan.nr_sessions, 1);
+	assert_int_equal(plan.nr_routes, 0);
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 10.0.2.15/24 dev eth0\n"
+		"4: route add default via 10.0.2.2 dev eth0\n");
+}
+
+static void off_subnet_target_routed_via_its_nics_gateway(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 3);
+	target(0, 0, "10.2.0.10", 3);
+	build();
+	assert_int_equal(plan.nr_routes, 1);
+	assert_int_equal(plan.route[0].nic, 0);
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 10.1.0.2/24 dev eth0\n"
+		"4: route add default via 10.1.0.1 dev eth0\n"
+		"5: route add 10.2.0.10/32 via 10.1.0.1 dev eth0\n");
+}
+
+static void two_nics_each_target_leaves_through_its_own_nic(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 3);
+	nic(1, "10.3.0.2", 24, "10.3.0.1", 3);
+	target(0, 0, "10.9.0.10", 3);
+	target(1, 1, "10.9.0.11", 3);
+	build();
+	assert_int_equal(plan.nr_routes, 2);
+	assert_string_equal(nic_cmds(1, 0),
+		"1: link set dev eth1 up\n"
+		"3: addr add 10.3.0.2/24 dev eth1\n"
+		"6: route add 10.9.0.11/32 via 10.3.0.1 dev eth1\n");
+	/* one default route only: through the first boot NIC */
+	assert_true(plan.nic[0].default_route);
+	assert_false(plan.nic[1].default_route);
+}
+
+static void default_route_prefers_the_boot_selected_nic(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 1);	/* valid, not boot */
+	nic(1, "10.3.0.2", 24, "10.3.0.1", 3);	/* boot selected */
+	target(0, 1, "10.3.0.10", 3);
+	build();
+	assert_false(plan.nic[0].default_route);
+	assert_true(plan.nic[1].default_route);
+}
+
+static void off_subnet_without_gateway_warns_and_adds_nothing(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, NULL, 3);
+	target(0, 0, "10.2.0.10", 3);
+	build();
+	assert_int_equal(plan.nr_routes, 0);
+	assert_non_null(strstr(warnings, "target0"));
+	assert_non_null(strstr(warnings, "no gateway"));
+}
+
+static void gateway_outside_the_nics_subnet_is_not_used(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.5.0.1", 3);
+	target(0, 0, "10.2.0.10", 3);
+	build();
+	assert_int_equal(plan.nr_routes, 0);
+	assert_non_null(strstr(warnings, "ethernet0: gateway"));
+}
+
+static void two_sessions_to_one_address_share_one_route(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 3);
+	target(0, 0, "10.2.0.10", 3);
+	target(1, 0, "10.2.0.10", 3);
+	build();
+	assert_int_equal(plan.nr_sessions, 2);
+	assert_int_equal(plan.nr_routes, 1);
+}
+
+static void only_boot_selected_targets_are_logged_in(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, NULL, 3);
+	target(0, 0, "10.1.0.10", 1);
+	target(1, 0, "10.1.0.11", 3);
+	build();
+	assert_int_equal(plan.nr_sessions, 1);
+	assert_string_equal(plan.session[0].label, "target1");
+}
+
+static void no_boot_selected_target_means_every_valid_one(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, NULL, 3);
+	target(0, 0, "10.1.0.10", 1);
+	target(1, 0, "10.1.0.11", 1);
+	build();
+	assert_int_equal(plan.nr_sessions, 2);
+	assert_non_null(strstr(warnings, "boot-selected"));
+}
+
+static void dns_servers_boot_nic_first_without_duplicates(void **state)
+{
+	struct ibft_nic *a, *b;
+	char s[48];
+
+	(void)state;
+	a = nic(0, "10.1.0.2", 24, NULL, 1);
+	b = nic(1, "10.3.0.2", 24, NULL, 3);
+	a->dns1 = A("10.1.0.53");
+	a->dns2 = A("10.9.9.9");
+	b->dns1 = A("10.9.9.9");
+	b->dns2 = A("10.3.0.53");
+	strcpy(a->hostname, "second");
+	strcpy(b->hostname, "first");
+	target(0, 1, "10.3.0.10", 3);
+	build();
+	assert_int_equal(plan.nr_dns, 3);
+	assert_string_equal(ibft_addr_str(&plan.dns[0], s), "10.9.9.9");
+	assert_string_equal(ibft_addr_str(&plan.dns[1], s), "10.3.0.53");
+	assert_string_equal(ibft_addr_str(&plan.dns[2], s), "10.1.0.53");
+	assert_string_equal(plan.hostname, "first");
+}
+
+static void port_zero_means_3260(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, NULL, 3);
+	target(0, 0, "10.1.0.10", 3)->port = 0;
+	target(1, 0, "10.1.0.11", 3)->port = 3261;
+	build();
+	assert_int_equal(plan.session[0].port, 3260);
+	assert_int_equal(plan.session[1].port, 3261);
+}
+
+static void vlan_nic_commands_and_their_undo(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 3)->vlan = 0x2000 | 42; /* prio 1 */
+	target(0, 0, "10.2.0.10", 3);
+	build();
+	assert_int_equal(plan.nic[0].vlan_id, 42);
+	assert_string_equal(nic_cmds(0, 0),
+		"0: link add link eth0 name eth0.42 type vlan id 42\n"
+		"1: link set dev eth0 up\n"
+		"2: link set dev eth0.42 up\n"
+		"3: addr add 10.1.0.2/24 dev eth0.42\n"
+		"4: route add default via 10.1.0.1 dev eth0.42\n"
+		"5: route add 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n");
+	assert_string_equal(nic_cmds(0, 1),
+		"5: route del 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n"
+		"4: route del default via 10.1.0.1 dev eth0.42\n"
+		"3: addr del 10.1.0.2/24 dev eth0.42\n"
+		"1: link set dev eth0 down\n"
+		"0: link del eth0.42\n");
+}
+
+static void ipv6_nic_and_off_link_target(void **state)
+{
+	(void)state;
+	nic(0, "2001:db8::15", 64, "2001:db8::1", 3);
+	target(0, 0, "2001:db8:1::100", 3);
+	build();
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 2001:db8::15/64 dev eth0\n"
+		"4: route add default via 2001:db8::1 dev eth0\n"
+		"5: route add 2001:db8:1::100/128 via 2001:db8::1 dev eth0\n");
+}
+
+static void subnet_membership_at_the_edges(void **state)
+{
+	struct ibft_addr net = A("10.1.0.130"), v6 = A("2001:db8::1");
+
+	(void)state;
+	assert_true(addr_in_subnet(&(struct ibft_addr){0}, &net, 0) == 0);
+	assert_true(addr_in_subnet(&(struct ibft_addr){ .family = 4, .a = {10, 1, 0, 129} }, &net, 25));
+	assert_false(addr_in_subnet(&(struct ibft_addr){ .family = 4, .a = {10, 1, 0, 127} }, &net, 25));
+	assert_true(addr_in_subnet(&(struct ibft_addr){ .family = 4, .a = {192, 0, 2, 1} }, &net, 0));
+	assert_false(addr_in_subnet(&(struct ibft_addr){ .family = 4, .a = {10, 1, 0, 131} }, &net, 32));
+	assert_true(addr_in_subnet(&net, &net, 32));
+	{
+		struct ibft_addr in = A("2001:db8::ffff:1"), out = A("2001:db8:0:1::1");
+		assert_true(addr_in_subnet(&in, &v6, 64));
+		assert_false(addr_in_subnet(&out, &v6, 64));
+		assert_false(addr_in_subnet(&net, &v6, 0));	/* family mismatch */
+	}
+}
+
+static char *joined(struct plan_argv *a)
+{
+	static char line[1024];
+
+	line[0] = '\0';
+	for (char **p = a->argv; *p; p++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
+			p == a->argv ? "" : " ", *p);
+	return line;
+}
+
+static void iscsistart_arguments_with_and_without_secrets(void **state)
+{
+	struct ibft_target *t;
+	struct plan_argv a;
+
+	(void)state;
+	nic(0, "10.1.0.2", 24, NULL, 3);
+	t = target(0, 0, "10.1.0.10", 3);
+	t->chap_type = IBFT_CHAP_MUTUAL;
+	strcpy(t->chap_name, "alice");
+	strcpy(t->chap_secret, "s3cret-one");
+	strcpy(t->rchap_name, "target");
+	strcpy(t->rchap_secret, "s3cret-two");
+	t->port = 3262;
+	build();
+	plan.tpgt = 7;
+	iscsistart_argv(&a, &plan, &plan.session[0], "iscsistart", 1);
+	assert_string_equal(joined(&a), "iscsistart -i iqn.2026-11.org.example:host"
+		" -t iqn.2026-11.org.example:t0 -g 7 -a 10.1.0.10 -p 3262"
+		" -u alice -w *** -U target -W ***");
+	iscsistart_argv(&a, &plan, &plan.session[0], "/bin/iscsistart", 0);
+	assert_non_null(strstr(joined(&a), "-w s3cret-one -U target -W s3cret-two"));
+}
+
+static void one_way_chap_sends_no_reverse_credentials(void **state)
+{
+	struct ibft_target *t;
+	struct plan_argv a;
+
+	(void)state;
+	nic(0, "10.1.0.2", 24, NULL, 3);
+	t = target(0, 0, "10.1.0.10", 3);
+	t->chap_type = IBFT_CHAP_ONEWAY;
+	strcpy(t->chap_name, "alice");
+	strcpy(t->chap_secret, "s3cret-one");
+	strcpy(t->rchap_name, "leftover");	/* ignored: chap-type says one-way */
+	strcpy(t->rchap_secret, "leftover-secret");
+	build();
+	iscsistart_argv(&a, &plan, &plan.session[0], "iscsistart", 0);
+	assert_null(strstr(joined(&a), "-U"));
+	assert_null(strstr(joined(&a), "leftover"));
+	/* chap-type none: no credentials at all, even when names are there */
+	setup(NULL);
+	nic(0, "10.1.0.2", 24, NULL, 3);
+	t = target(0, 0, "10.1.0.10", 3);
+	strcpy(t->chap_name, "alice");
+	strcpy(t->chap_secret, "s3cret-one");
+	build();
+	iscsistart_argv(&a, &plan, &plan.session[0], "iscsistart", 0);
+	assert_null(strstr(joined(&a), "-u"));
+}
+
+static void record_masks_secrets_unless_asked(void **state)
+{
+	struct ibft_target *t;
+	char rec[4096];
+
+	(void)state;
+	nic(0, "10.1.0.2", 24, NULL, 3);
+	t = target(0, 0, "10.1.0.10", 3);
+	t->chap_type = IBFT_CHAP_ONEWAY;
+	strcpy(t->chap_name, "alice");
+	strcpy(t->chap_secret, "s3cret-one");
+	t->lun[1] = 5;
+	build();
+	plan_record(rec, sizeof(rec), &plan, &plan.session[0], 0);
+	assert_null(strstr(rec, "s3cret-one"));
+	assert_non_null(strstr(rec, "node.session.auth.password = ********\n"));
+	assert_non_null(strstr(rec, "node.boot_lun = 5\n"));
+	assert_non_null(strstr(rec, "iface.net_ifacename = eth0\n"));
+	plan_record(rec, sizeof(rec), &plan, &plan.session[0], 1);
+	assert_non_null(strstr(rec, "node.session.auth.password = s3cret-one\n"));
+	/* a short buffer is cut, never overrun */
+	plan_record(rec, 40, &plan, &plan.session[0], 1);
+	assert_int_equal(strlen(rec), 39);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(same_subnet_target_gets_no_host_route, setup),
+		cmocka_unit_test_setup(off_subnet_target_routed_via_its_nics_gateway, setup),
+		cmocka_unit_test_setup(two_nics_each_target_leaves_through_its_own_nic, setup),
+		cmocka_unit_test_setup(default_route_prefers_the_boot_selected_nic, setup),
+		cmocka_unit_test_setup(off_subnet_without_gateway_warns_and_adds_nothing, setup),
+		cmocka_unit_test_setup(gateway_outside_the_nics_subnet_is_not_used, setup),
+		cmocka_unit_test_setup(two_sessions_to_one_address_share_one_route, setup),
+		cmocka_unit_test_setup(only_boot_selected_targets_are_logged_in, setup),
+		cmocka_unit_test_setup(no_boot_selected_target_means_every_valid_one, setup),
+		cmocka_unit_test_setup(dns_servers_boot_nic_first_without_duplicates, setup),
+		cmocka_unit_test_setup(port_zero_means_3260, setup),
+		cmocka_unit_test_setup(vlan_nic_commands_and_their_undo, setup),
+		cmocka_unit_test_setup(ipv6_nic_and_off_link_target, setup),
+		cmocka_unit_test_setup(subnet_membership_at_the_edges, setup),
+		cmocka_unit_test_setup(iscsistart_arguments_with_and_without_secrets, setup),
+		cmocka_unit_test_setup(one_way_chap_sends_no_reverse_credentials, setup),
+		cmocka_unit_test_setup(record_masks_secrets_unless_asked, setup),
+	};
+	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
+}
