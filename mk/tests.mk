@@ -22,7 +22,7 @@ TESTS_BUILDER := $(REPO)/tests/lib/ibft_builder.c
 TESTS_BUILDER_H := $(REPO)/tests/lib/ibft_builder.h $(REPO)/applet/ibft.h
 
 # Unit test binaries run by "make unit"; one per tests/unit/test_*.c.
-TESTS_UNIT_BINS := $(TESTS_OUT)/test_ibft $(TESTS_OUT)/test_plan
+TESTS_UNIT_BINS := $(TESTS_OUT)/test_ibft $(TESTS_OUT)/test_plan $(TESTS_OUT)/test_sysfs
 
 .PHONY: unit mkibft fuzz tests-clean
 
@@ -86,4 +86,10 @@ $(TESTS_OUT)/test_plan: $(REPO)/tests/unit/test_plan.c $(REPO)/applet/plan.c \
 		$(REPO)/applet/plan.h $(REPO)/applet/ibft.c $(REPO)/applet/ibft.h | $(TESTS_OUT)
 	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
 		$(REPO)/tests/unit/test_plan.c $(REPO)/applet/plan.c \
+		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
+
+$(TESTS_OUT)/test_sysfs: $(REPO)/tests/unit/test_sysfs.c $(REPO)/applet/ibft_sysfs.c \
+		$(REPO)/applet/ibft.c $(REPO)/applet/ibft.h | $(TESTS_OUT)
+	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
+		$(REPO)/tests/unit/test_sysfs.c $(REPO)/applet/ibft_sysfs.c \
 		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
