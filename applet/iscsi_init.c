@@ -55,6 +55,7 @@ enum { SESS_WAIT, SESS_RUN, SESS_OK, SESS_FAIL };
 
 struct globals {
 	unsigned opts;
+	smallint rejected;		/* a raw table was found and rejected */
 	unsigned long long deadline;
 	const char *source;		/* where the table came from, for messages */
 	const char *prog;		/* iscsistart */
@@ -96,8 +97,10 @@ static int parse_buffer(const uint8_t *buf, size_t len)
 {
 	int rc = ibft_parse(buf, len, &G.table, source_problem, NULL);
 
-	if (rc)
+	if (rc) {
 		bb_error_msg("iBFT %s: table rejected", G.source);
+		G.rejected = 1;
+	}
 	return rc;
 }
 
@@ -170,7 +173,8 @@ static int from_devmem(void)
 
 static int from_sysfs(void)
 {
-	if (!ENABLE_FEATURE_ISCSI_INIT_SYSFS)
+	/* The kernel's view of a raw table we rejected is no better. */
+	if (!ENABLE_FEATURE_ISCSI_INIT_SYSFS || G.rejected)
 		return -1;
 	G.source = IBFT_SYSFS;
 	return ibft_read_sysfs(IBFT_SYSFS, &G.table, source_problem, NULL);
