@@ -93,3 +93,13 @@ $(TESTS_OUT)/test_sysfs: $(REPO)/tests/unit/test_sysfs.c $(REPO)/applet/ibft_sys
 	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
 		$(REPO)/tests/unit/test_sysfs.c $(REPO)/applet/ibft_sysfs.c \
 		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
+
+# tests/run needs the table writer
+check: mkibft
+
+# What the unit and applet tests need on a fresh machine.
+.PHONY: tests-deps
+tests-deps:
+	@scripts/need-packages.sh gcc libcmocka-dev iproute2 util-linux coreutils
+$(TESTS_UNIT_BINS) $(TESTS_OUT)/mkibft: | tests-deps
+check: tests-deps
