@@ -612,6 +612,9 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 			"(looked in the ACPI tables, low memory, " IBFT_SYSFS ")");
 	}
 
+	if (G.opts & OPT_v)
+		bb_error_msg("iBFT from %s: %u NIC(s), %u target(s)", G.source,
+			G.table.nr_nics, G.table.nr_targets);
 	G.plan.tpgt = tpgt;
 	if (!plan_from_ibft(&G.plan, &G.table, plan_warning, NULL))
 		bb_error_msg_and_die("iBFT %s: no valid boot target", G.source);
