@@ -10,7 +10,7 @@
 #                        (tests/qemu/run also runs them without make)
 
 BUSYBOX ?= build/busybox
-MKIBFT ?= build/tests/mkibft
+MKIBFT ?= build/tests/mkibft	# made by the phony target mkibft (mk/tests.mk)
 KERNEL_STAMP := build/kernel/VERSION
 
 .PHONY: kernel initrd demo check-qemu
@@ -25,11 +25,11 @@ kernel: $(KERNEL_STAMP)
 initrd: $(BUSYBOX) $(KERNEL_STAMP)
 	sh scripts/mkinitrd.sh -k build/kernel -b $(BUSYBOX) -o build/initrd.gz $(INITRD_FLAGS)
 
-demo: $(BUSYBOX) $(MKIBFT) $(KERNEL_STAMP)
+demo: $(BUSYBOX) mkibft $(KERNEL_STAMP)
 	QT_BUSYBOX=$(abspath $(BUSYBOX)) QT_MKIBFT=$(abspath $(MKIBFT)) bash tests/qemu/demo.sh
 
-check-qemu: $(BUSYBOX) $(MKIBFT) $(KERNEL_STAMP)
+check-qemu: $(BUSYBOX) mkibft $(KERNEL_STAMP)
 	QT_BUSYBOX=$(abspath $(BUSYBOX)) QT_MKIBFT=$(abspath $(MKIBFT)) bash tests/qemu/run $(QEMU_TESTS)
 
 # tests/run runs tests/qemu/run as one of its suites: have what it needs
-check: $(MKIBFT) $(KERNEL_STAMP)
+check: mkibft $(KERNEL_STAMP)
