@@ -10,7 +10,8 @@
 #                        (tests/qemu/run also runs them without make)
 
 BUSYBOX ?= build/busybox
-MKIBFT ?= build/tests/mkibft	# made by the phony target mkibft (mk/tests.mk)
+# made by the phony target mkibft (mk/tests.mk)
+MKIBFT ?= build/tests/mkibft
 KERNEL_STAMP := build/kernel/VERSION
 
 .PHONY: kernel initrd demo check-qemu
