@@ -9,11 +9,17 @@
 //applet:IF_ISCSI_INIT(APPLET_ODDNAME(iscsi-init, iscsi_init, BB_DIR_SBIN, BB_SUID_DROP, iscsi_init))
 
 //usage:#define iscsi_init_trivial_usage
-//usage:       "[-npsv] [-f FILE] [-t SEC] [-x PROG] [-g TPGT] [-I IQN]"
+//usage:       "[-npsvdk] [-f FILE] [-i IF[,IF]...] [-t SEC] [-x PROG] [-g TPGT] [-I IQN]"
 //usage:#define iscsi_init_full_usage "\n\n"
 //usage:       "Configure the network from the iSCSI Boot Firmware Table\n"
-//usage:       "and log in to its boot targets with iscsistart\n"
+//usage:       "(or DHCP) and log in to the boot targets with iscsistart\n"
 //usage:     "\n	-f FILE	Read a raw table from FILE instead of the firmware"
+//usage:	IF_FEATURE_ISCSI_INIT_DHCP(
+//usage:     "\n	-i IFS	Without a table: DHCP on these interfaces, target"
+//usage:     "\n		from the root-path (option 17)"
+//usage:     "\n	-d	DHCP on -i interfaces even when there is a table"
+//usage:     "\n	-k	Keep renewing DHCP leases after login"
+//usage:	)
 //usage:     "\n	-n	Dry run: print the commands, change nothing"
 //usage:	IF_FEATURE_ISCSI_INIT_PRINT(
 //usage:     "\n	-p	Print the table as iscsistart -f records"
@@ -30,6 +36,9 @@
 #include "../networking/libiproute/ip_common.h"
 #include "ibft.h"
 #include "plan.h"
+#include "lease.h"
+#include "rootpath.h"
+#include "dns.h"
 
 #define ACPI_TABLES   "/sys/firmware/acpi/tables/"
 #define IBFT_SYSFS    "/sys/firmware/ibft"
@@ -45,12 +54,23 @@ enum {
 	OPT_x = 1 << 6,
 	OPT_g = 1 << 7,
 	OPT_I = 1 << 8,
+	OPT_i = 1 << 9,
+	OPT_d = 1 << 10,
+	OPT_k = 1 << 11,
 };
+
+/* udhcpc runs in a child per interface and writes each lease into a pipe
+ * on this fd (udhcpc itself takes 3 and 4). */
+enum { DHCP_FD = 10, DHCP_REC_MAX = 4096 };
+
+/* patches/0002: udhcpc calls this instead of running a script */
+extern void FAST_FUNC (*udhcpc_script_hook)(const char *name);
+int udhcpc_main(int argc, char **argv);
 
 /* Low memory the legacy scan reads: 512 KiB below 1 MiB. */
 enum { LOWMEM_START = 0x80000, LOWMEM_END = 0x100000 };
 
-enum { NIC_FIND, NIC_CARRIER, NIC_READY };
+enum { NIC_FIND, NIC_CARRIER, NIC_DHCP, NIC_READY, NIC_FAILED };
 enum { SESS_WAIT, SESS_RUN, SESS_OK, SESS_FAIL };
 
 struct globals {
@@ -63,7 +83,15 @@ struct globals {
 		uint8_t state;
 		uint32_t done;		/* PLAN_STEP_* bits we did: what undo takes back */
 		uint32_t skip;		/* ... plus what was so before we came */
+		pid_t dhcp_pid;
+		int dhcp_fd;
+		unsigned rec_len;
+		char *rec;		/* the lease record being read */
+		uint32_t lease_time;
+		char *rootpath;		/* what the lease said, for net-IF.conf */
 	} nst[PLAN_MAX_NICS];
+	smallint have_default;	/* a NIC carries the default route */
+	const char *iqn;	/* -I */
 	struct sess_state {
 		pid_t pid;
 		uint8_t state;
@@ -200,6 +228,25 @@ static int find_ifname(struct plan_nic *n)
 
 	if (!dir)
 		return 0;
+	if (n->label[0] && strcmp(n->label, n->ifname) == 0) {
+		/* named with -i: it is there when sysfs has it; learn its MAC */
+		char *p = sys_net(n->ifname, "address");
+		unsigned m[6], k;
+
+		closedir(dir);
+		if (open_read_close(p, buf, sizeof(buf) - 1) < 17) {
+			free(p);
+			return 0;
+		}
+		free(p);
+		buf[17] = '\0';
+		if (sscanf(buf, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+				&m[4], &m[5]) == 6)
+			for (k = 0; k < 6; k++)
+				n->mac[k] = m[k];
+		strcpy(n->dev, n->ifname);
+		return 1;
+	}
 	sprintf(want, "%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0], n->mac[1],
 		n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
 	while ((de = readdir(dir)) != NULL) {
@@ -268,25 +315,29 @@ static int link_is_up(const char *ifname)
 
 /* --- Running commands ---------------------------------------------- */
 
-/* Print argv as a shell would need it typed. */
+/* Print one word as a shell would need it typed. */
+static void print_word(const char *a)
+{
+	if (a[0] && a[strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:/@%+=,-")] == '\0') {
+		fputs(a, stdout);
+		return;
+	}
+	putchar('\'');
+	for (; *a; a++) {
+		if (*a == '\'')
+			fputs("'\\'", stdout);
+		putchar(*a);
+	}
+	putchar('\'');
+}
+
 static void print_cmd(const char *prefix, char **argv)
 {
 	const char *sep = prefix;
 
 	for (; *argv; argv++, sep = " ") {
-		const char *a = *argv;
 		fputs(sep, stdout);
-		if (a[0] && a[strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:/@%+=,-")] == '\0')
-			fputs(a, stdout);
-		else {
-			putchar('\'');
-			for (; *a; a++) {
-				if (*a == '\'')
-					fputs("'\\'", stdout);
-				putchar(*a);
-			}
-			putchar('\'');
-		}
+		print_word(*argv);
 	}
 	putchar('\n');
 	fflush_all();
@@ -294,7 +345,8 @@ static void print_cmd(const char *prefix, char **argv)
 
 struct ip_ctx {
 	unsigned nic;
-	int undo;
+	smallint undo;
+	smallint force;		/* even with -n: DHCP needs the link up */
 };
 
 /* Run one "ip" command in a child: libiproute dies on errors, keeps
@@ -312,7 +364,7 @@ static int run_ip(void *vctx, unsigned step, char **argv)
 		return 0;
 	if (G.opts & (OPT_n | OPT_v))
 		print_cmd(G.opts & OPT_n ? "ip " : "+ ip ", argv);
-	if (G.opts & OPT_n)
+	if ((G.opts & OPT_n) && !ctx->force)
 		return 0;
 	fn = argv[0][0] == 'l' ? do_iplink : argv[0][0] == 'a' ? do_ipaddr : do_iproute;
 	fflush_all();
@@ -396,9 +448,266 @@ static void stop_session(unsigned i)
 
 /* --- The executor ---------------------------------------------------- */
 
-/* Move each NIC one step on: found, link up, carrier -> configured and its
- * sessions started.  Each NIC goes on as soon as it can, so a missing or
- * cable-less NIC never holds up a working one. */
+/* --- DHCP ------------------------------------------------------------ */
+
+/* In the udhcpc child: hand the lease to the parent as NUL-separated
+ * key=value strings ending with an empty one. */
+static void FAST_FUNC dhcp_hook(const char *event)
+{
+	static char first_ip[16];
+	char *rec, *p;
+	const char *k;
+
+	if (strcmp(event, "bound") != 0 && strcmp(event, "renew") != 0)
+		return;	/* deconfig/leasefail: never take an iSCSI root's address away */
+	if (first_ip[0]) {
+		/* -k: the parent is gone; we only keep the lease alive */
+		const char *ip = getenv("ip");
+		if (ip && strcmp(ip, first_ip) != 0)
+			bb_error_msg("warning: %s: DHCP server moved us from %s to "
+				"%s; keeping %s", getenv("interface"), first_ip, ip,
+				first_ip);
+		return;
+	}
+	safe_strncpy(first_ip, getenv("ip") ? : "", sizeof(first_ip));
+	p = rec = xzalloc(DHCP_REC_MAX);
+	p += sprintf(p, "event=%s", event) + 1;
+	for (k = lease_keys; *k; k += strlen(k) + 1) {
+		const char *v = getenv(k);
+		if (v && (size_t)(rec + DHCP_REC_MAX - p) > strlen(k) + strlen(v) + 3)
+			p += sprintf(p, "%s=%s", k, v) + 1;
+	}
+	*p++ = '\0';
+	full_write(DHCP_FD, rec, p - rec);
+	close(DHCP_FD);
+	free(rec);
+}
+
+static void start_dhcp(unsigned i)
+{
+	struct plan_nic *n = &G.plan.nic[i];
+	struct nic_state *st = &G.nst[i];
+	int fds[2];
+	pid_t pid;
+
+	xpipe(fds);
+	fflush_all();
+	pid = xfork();
+	if (pid == 0) {
+		char *argv[] = {
+			(char*)"udhcpc", (char*)"-f", (char*)"-i", n->ifname,
+			(char*)"-O", (char*)"rootpath", (char*)"-O", (char*)"staticroutes",
+			(char*)"-O", (char*)"203", (char*)"-T", (char*)"2",
+			(char*)"-A", (char*)"2", (char*)"-t", (char*)"1000",
+			(G.opts & OPT_k) ? NULL : (char*)"-q", NULL
+		};
+		close(fds[0]);
+		xmove_fd(fds[1], DHCP_FD);
+		signal(SIGPIPE, SIG_IGN);
+		/* udhcpc's chatter: to stderr (stdout is -n's plan), by name */
+		xdup2(STDERR_FILENO, STDOUT_FILENO);
+		applet_name = xasprintf("iscsi-init: %s", n->ifname);
+		if (G.opts & OPT_k)
+			setsid();	/* outlives us, keeping the lease */
+		udhcpc_script_hook = dhcp_hook;
+		_exit(udhcpc_main(ARRAY_SIZE(argv) - 1, argv));
+	}
+	close(fds[1]);
+	ndelay_on(fds[0]);
+	close_on_exec_on(fds[0]);
+	st->dhcp_pid = pid;
+	st->dhcp_fd = fds[0];
+	st->rec = xzalloc(DHCP_REC_MAX);
+	st->state = NIC_DHCP;
+}
+
+static void nic_gives_up(unsigned i)
+{
+	struct nic_state *st = &G.nst[i];
+
+	st->state = NIC_FAILED;
+	if (st->dhcp_pid && !(G.opts & OPT_k)) {
+		kill(st->dhcp_pid, SIGTERM);
+		safe_waitpid(st->dhcp_pid, NULL, 0);
+	}
+	st->dhcp_pid = 0;
+}
+
+/* Ask the lease's DNS servers for name's address (2 s each). */
+static int resolve(const char *name, struct ibft_addr *out)
+{
+	uint8_t q[DNS_PACKET_MAX], r[DNS_PACKET_MAX];
+	unsigned i, try;
+	int qlen, rc = -1;
+	uint16_t id = monotonic_us();
+
+	qlen = dns_query(q, sizeof(q), id, name);
+	for (try = 0; try < 2 && rc != 0 && qlen > 0; try++) {
+		for (i = 0; i < G.plan.nr_dns && rc != 0; i++) {
+			struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
+			struct pollfd pfd;
+			int fd = socket(AF_INET, SOCK_DGRAM, 0);
+			ssize_t got;
+
+			if (fd < 0)
+				continue;
+			memcpy(&sa.sin_addr, G.plan.dns[i].a, 4);
+			pfd.fd = fd;
+			pfd.events = POLLIN;
+			if (connect(fd, (void*)&sa, sizeof(sa)) == 0
+			 && send(fd, q, qlen, 0) == qlen
+			 && poll(&pfd, 1, 2000) == 1
+			 && (got = recv(fd, r, sizeof(r), 0)) > 0)
+				rc = dns_answer(r, got, id, out);
+			close(fd);
+		}
+	}
+	return rc;
+}
+
+static const char *initiator_name(const struct lease *l);
+
+/* A lease arrived on NIC i: fill the plan from it and, without a table,
+ * add the session its root-path names.  Returns -1 (after one error line)
+ * when the interface cannot be used. */
+static int apply_lease(unsigned i, const struct lease *l)
+{
+	struct plan *p = &G.plan;
+	struct plan_nic *n = &p->nic[i];
+	struct nic_state *st = &G.nst[i];
+	struct rootpath rp;
+	struct plan_session *s;
+	char err[160];
+	unsigned k;
+
+	n->ip = l->ip;
+	n->prefix = l->prefix;
+	n->use_dhcp = 2;
+	memset(&n->gateway, 0, sizeof(n->gateway));
+	/* RFC 3442: with classless routes, the router option is ignored */
+	if (!l->nr_routes)
+		n->gateway = l->router;
+	n->dns1 = l->dns[0];
+	n->dns2 = l->dns[1];
+	n->origin = IBFT_ORIGIN_DHCP;
+	n->dhcp = l->server;
+	safe_strncpy(n->hostname, l->hostname, sizeof(n->hostname));
+	st->lease_time = l->lease_time;
+
+	if (!p->initiator[0])
+		safe_strncpy(p->initiator, initiator_name(l), sizeof(p->initiator));
+	/* DNS servers in the order leases came (resolve() asks them) */
+	for (k = 0; k < l->nr_dns; k++) {
+		unsigned j;
+		for (j = 0; j < p->nr_dns; j++)
+			if (memcmp(&p->dns[j], &l->dns[k], sizeof(l->dns[k])) == 0)
+				break;
+		if (j == p->nr_dns && p->nr_dns < PLAN_MAX_DNS)
+			p->dns[p->nr_dns++] = l->dns[k];
+	}
+
+	if (G.table.nr_nics == 0) {	/* no table: the root-path says it all */
+		if (!l->rootpath[0]) {
+			bb_error_msg("DHCP %s: no root-path (option 17) in the lease",
+				n->ifname);
+			return -1;
+		}
+		if (rootpath_parse(l->rootpath, strlen(l->rootpath), &rp, err,
+				sizeof(err)) != 0) {
+			bb_error_msg("DHCP %s: %s", n->ifname, err);
+			return -1;
+		}
+		if (p->nr_sessions == PLAN_MAX_SESSIONS)
+			return -1;
+		if (!rp.addr.family && resolve(rp.server, &rp.addr) != 0) {
+			bb_error_msg("DHCP %s: root-path: server: can't resolve '%s' "
+				"through the lease's DNS servers", n->ifname, rp.server);
+			return -1;
+		}
+		if (rp.addr.family != IBFT_AF_INET) {
+			bb_error_msg("DHCP %s: root-path: server: IPv6 target on an "
+				"IPv4 lease", n->ifname);
+			return -1;
+		}
+		st->rootpath = xstrdup(l->rootpath);
+		s = &p->session[p->nr_sessions];
+		memset(s, 0, sizeof(*s));
+		safe_strncpy(s->label, n->ifname, sizeof(s->label));
+		s->nic = i;
+		s->ip = rp.addr;
+		s->port = rp.port;
+		memcpy(s->lun, rp.lun, 8);
+		strcpy(s->name, rp.target);
+		strcpy(s->chap_name, rp.user);
+		strcpy(s->chap_secret, rp.pass);
+		strcpy(s->rchap_name, rp.in_user);
+		strcpy(s->rchap_secret, rp.in_pass);
+		G.sst[p->nr_sessions].state = SESS_WAIT;
+		p->nr_sessions++;
+	}
+	if (!p->hostname[0])
+		strcpy(p->hostname, n->hostname);
+	for (k = 0; k < l->nr_routes && p->nr_routes < PLAN_MAX_ROUTES; k++) {
+		const struct lease_route *lr = &l->route[k];
+		struct plan_route *r;
+
+		if (lr->prefix == 0) {	/* 0.0.0.0/0: the default route */
+			n->gateway = lr->gw;
+			continue;
+		}
+		r = &p->route[p->nr_routes++];
+		r->nic = i;
+		r->dst = lr->net;
+		r->prefix = lr->prefix;
+		r->via = lr->gw;
+	}
+	if (!G.have_default && n->gateway.family) {
+		n->default_route = 1;
+		G.have_default = 1;
+	}
+	plan_routes(p, plan_warning, NULL);
+	return 0;
+}
+
+/* Read what the udhcpc child sent; returns 1 once a whole lease is in. */
+static int read_lease(unsigned i, struct lease *l)
+{
+	struct nic_state *st = &G.nst[i];
+	char err[120];
+	ssize_t got;
+
+	got = safe_read(st->dhcp_fd, st->rec + st->rec_len,
+		DHCP_REC_MAX - 1 - st->rec_len);
+	if (got < 0 && errno == EAGAIN)
+		return 0;
+	if (got <= 0) {
+		bb_error_msg("DHCP %s: the DHCP client stopped without a lease",
+			G.plan.nic[i].ifname);
+		nic_gives_up(i);
+		return 0;
+	}
+	st->rec_len += got;
+	if (st->rec_len < 2 || st->rec[st->rec_len - 1] || st->rec[st->rec_len - 2])
+		return 0;
+	close(st->dhcp_fd);
+	if (!(G.opts & OPT_k)) {
+		safe_waitpid(st->dhcp_pid, NULL, 0);	/* -q: it exits now */
+		st->dhcp_pid = 0;
+	}
+	if (lease_parse(st->rec, st->rec_len, l, err, sizeof(err)) != 0) {
+		bb_error_msg("DHCP %s: %s", G.plan.nic[i].ifname, err);
+		nic_gives_up(i);
+		return 0;
+	}
+	return 1;
+}
+
+/* --- The executor ---------------------------------------------------- */
+
+/* Move each NIC one step on: found, link up, carrier, [DHCP lease] ->
+ * configured and its sessions started.  Each NIC goes on as soon as it
+ * can, so a missing, cable-less or silent NIC never holds up a working
+ * one. */
 static void advance_nics(void)
 {
 	unsigned i, j;
@@ -411,13 +720,13 @@ static void advance_nics(void)
 			if (!find_ifname(n))
 				continue;
 			st->state = NIC_CARRIER;
-			if (G.opts & OPT_n) {
+			if ((G.opts & OPT_n) && !n->use_dhcp) {
 				st->state = NIC_READY;
 				nic_cmds(i, 0);
 			} else {
 				char *up[] = { (char*)"link", (char*)"set",
 					(char*)"dev", n->ifname, (char*)"up", NULL };
-				struct ip_ctx ctx = { .nic = i };
+				struct ip_ctx ctx = { .nic = i, .force = 1 };
 
 				if (link_is_up(n->ifname))
 					st->skip |= 1 << PLAN_STEP_LINK;
@@ -427,8 +736,26 @@ static void advance_nics(void)
 		if (st->state == NIC_CARRIER) {
 			if (!read_flag(n->ifname, "carrier"))
 				continue;
+			if (ENABLE_FEATURE_ISCSI_INIT_DHCP && n->use_dhcp) {
+				start_dhcp(i);
+				continue;
+			}
 			nic_cmds(i, 0);
 			st->state = NIC_READY;
+		}
+		if (st->state == NIC_DHCP) {
+			struct lease *l;
+
+			l = xmalloc(sizeof(*l));
+			if (read_lease(i, l)) {
+				if (apply_lease(i, l) == 0) {
+					nic_cmds(i, 0);
+					st->state = NIC_READY;
+				} else {
+					st->state = NIC_FAILED;
+				}
+			}
+			free(l);
 		}
 		if (st->state != NIC_READY)
 			continue;
@@ -438,12 +765,17 @@ static void advance_nics(void)
 	}
 }
 
-static int all_sessions_done(void)
+/* Done when every session ended and, without a table, every interface
+ * has had its lease (or failed): a late lease may still add a session. */
+static int all_done(void)
 {
 	unsigned i;
 
 	for (i = 0; i < G.plan.nr_sessions; i++)
 		if (G.sst[i].state < SESS_OK)
+			return 0;
+	for (i = 0; i < G.plan.nr_nics; i++)
+		if (G.table.nr_nics == 0 && G.nst[i].state < NIC_READY)
 			return 0;
 	return 1;
 }
@@ -481,22 +813,31 @@ static void nic_failed(unsigned i)
 			(n->pci_bdf >> 3) & 31, n->pci_bdf & 7);
 	else if (G.nst[i].state == NIC_CARRIER)
 		bb_error_msg("warning: %s: no link on %s", n->label, n->ifname);
+	else if (G.nst[i].state == NIC_DHCP) {
+		bb_error_msg("warning: %s: no DHCP lease on %s in time", n->label,
+			n->ifname);
+		nic_gives_up(i);
+	}
 }
 
-static void write_text(const char *path, const char *text, int append)
+static void write_file(const char *path, const char *text, int append)
 {
-	int fd;
+	int fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
 
-	if (G.opts & (OPT_n | OPT_v))
-		printf("%secho '%.*s' %s%s\n", G.opts & OPT_n ? "" : "+ ",
-			(int)strlen(text) - 1, text, append ? ">>" : ">", path);
-	if (G.opts & OPT_n)
-		return;
-	fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
 	if (fd < 0 || full_write(fd, text, strlen(text)) < 0)
 		bb_perror_msg("warning: can't write %s", path);
 	if (fd >= 0)
 		close(fd);
+}
+
+/* One line of text into path, shown as the echo that does it. */
+static void write_text(const char *path, const char *text, int append)
+{
+	if (G.opts & (OPT_n | OPT_v))
+		printf("%secho '%.*s' %s%s\n", G.opts & OPT_n ? "" : "+ ",
+			(int)strlen(text) - 1, text, append ? ">>" : ">", path);
+	if (!(G.opts & OPT_n))
+		write_file(path, text, append);
 }
 
 /* System-wide results, once at least one session is up. */
@@ -525,6 +866,37 @@ static void write_system_files(void)
 		write_text(INITIATORNAME, line, 0);
 		free(line);
 	}
+	/* klibc ipconfig's state files, for initramfs-tools and friends */
+	if (!(G.opts & OPT_n))
+		mkdir("/run", 0755);
+	for (i = 0; i < G.plan.nr_nics; i++) {
+		const struct plan_nic *n = &G.plan.nic[i];
+		char *text, *path;
+
+		if (G.nst[i].state != NIC_READY || n->ip.family != IBFT_AF_INET)
+			continue;	/* the format knows IPv4 only */
+		text = xmalloc(2048);
+		netconf_format(text, 2048, &G.plan, n, n->use_dhcp ? "dhcp" : "none",
+			G.nst[i].rootpath, G.nst[i].lease_time);
+		path = xasprintf("/run/net-%s.conf", n->dev);
+		if (G.opts & (OPT_n | OPT_v)) {
+			/* one line: printf '%s\n' LINE... >path, each LINE quoted */
+			char *line, *nl;
+
+			printf("%sprintf '%%s\\n'", G.opts & OPT_n ? "" : "+ ");
+			for (line = text; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+				*nl = '\0';
+				putchar(' ');
+				print_word(line);
+				*nl = '\n';
+			}
+			printf(" >%s\n", path);
+		}
+		if (!(G.opts & OPT_n))
+			write_file(path, text, 0);
+		free(path);
+		free(text);
+	}
 }
 
 static int execute(void)
@@ -534,7 +906,7 @@ static int execute(void)
 	for (;;) {
 		advance_nics();
 		reap_sessions();
-		if (all_sessions_done() || !time_left())
+		if (all_done() || !time_left())
 			break;
 		msleep(100);
 	}
@@ -555,70 +927,135 @@ static int execute(void)
 		nic_failed(i);
 	if (!ok) {
 		/* Leave nothing half-done: take back what we configured. */
-		for (i = G.plan.nr_nics; i--; )
+		for (i = G.plan.nr_nics; i--; ) {
+			if (G.nst[i].dhcp_pid) {	/* -k: a lease for nothing */
+				kill(G.nst[i].dhcp_pid, SIGTERM);
+				G.nst[i].dhcp_pid = 0;
+			}
 			if (G.nst[i].state != NIC_FIND && !(G.opts & OPT_n))
 				nic_cmds(i, 1);
+		}
 		bb_simple_error_msg_and_die("no iSCSI boot session came up");
 	}
 	write_system_files();
 	return EXIT_SUCCESS;
 }
 
-static void initiator_fallback(const char *iqn)
+/* The name in /etc/iscsi/initiatorname.iscsi, or NULL. */
+static char *initiator_from_file(void)
 {
-	char buf[256], *p, *e;
+	static char buf[256];
+	char *p;
 
-	if (G.plan.initiator[0])
-		return;
-	if (iqn) {
-		safe_strncpy(G.plan.initiator, iqn, sizeof(G.plan.initiator));
-		return;
+	if (open_read_close(INITIATORNAME, buf, sizeof(buf) - 1) <= 0)
+		return NULL;
+	buf[sizeof(buf) - 1] = '\0';
+	p = strstr(buf, "InitiatorName=");
+	if (!p)
+		return NULL;
+	p += 14;
+	*strchrnul(p, '\n') = '\0';
+	return *p ? p : NULL;
+}
+
+/* DHCP: option 203, else -I, else the file, else one made from the first
+ * interface's MAC (open-iscsi's own prefix). */
+static const char *initiator_name(const struct lease *l)
+{
+	static char made[64];
+	const char *name = l->initiator[0] ? l->initiator : G.iqn;
+	const uint8_t *m = G.plan.nic[0].mac;
+
+	if (!name)
+		name = initiator_from_file();
+	if (!name) {
+		sprintf(made, "iqn.2005-03.org.open-iscsi:%02x%02x%02x%02x%02x%02x",
+			m[0], m[1], m[2], m[3], m[4], m[5]);
+		name = made;
 	}
-	if (open_read_close(INITIATORNAME, buf, sizeof(buf) - 1) > 0) {
-		buf[sizeof(buf) - 1] = '\0';
-		p = strstr(buf, "InitiatorName=");
-		if (p) {
-			p += 14;
-			e = strchrnul(p, '\n');
-			*e = '\0';
-			safe_strncpy(G.plan.initiator, p, sizeof(G.plan.initiator));
-		}
+	return name;
+}
+
+/* Without a table: one DHCP NIC per -i name. */
+static void plan_from_interfaces(char *list)
+{
+	char *name;
+
+	while ((name = strsep(&list, ",")) != NULL) {
+		struct plan_nic *n;
+
+		if (!*name)
+			continue;
+		if (strlen(name) >= PLAN_IFNAMSIZ)
+			bb_error_msg_and_die("-i: '%s' is not an interface name", name);
+		if (G.plan.nr_nics == PLAN_MAX_NICS)
+			bb_error_msg_and_die("-i: more than %u interfaces", PLAN_MAX_NICS);
+		n = &G.plan.nic[G.plan.nr_nics++];
+		strcpy(n->label, name);
+		strcpy(n->ifname, name);
+		n->use_dhcp = 1;
 	}
-	if (!G.plan.initiator[0])
-		bb_error_msg_and_die("iBFT %s: initiator: initiator-name: not set "
-			"(and no -I or %s)", G.source, INITIATORNAME);
+	if (!G.plan.nr_nics)
+		bb_simple_error_msg_and_die("-i: no interface named");
 }
 
 int iscsi_init_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 {
 	const char *file, *iqn = NULL;
+	char *ifs = NULL;
 	unsigned timeout = 60, tpgt = 1, i;
 
 	INIT_G();
 	G.prog = "iscsistart";
-	G.opts = getopt32(argv, "^npsvf:t:+x:g:+I:" "\0" "n--p:p--n", &file,
-		&timeout, &G.prog, &tpgt, &iqn);
+	G.opts = getopt32(argv, "^npsvf:t:+x:g:+I:i:dk" "\0" "n--p:p--n", &file,
+		&timeout, &G.prog, &tpgt, &iqn, &ifs);
 	if (!ENABLE_FEATURE_ISCSI_INIT_PRINT)
 		G.opts &= ~(OPT_p | OPT_s);
 	G.deadline = monotonic_ms() + timeout * 1000ULL;
 
-	if (G.opts & OPT_f) {
+	G.plan.tpgt = tpgt;
+	G.iqn = iqn;
+	if (!ENABLE_FEATURE_ISCSI_INIT_DHCP)
+		G.opts &= ~(OPT_i | OPT_d | OPT_k);
+	if ((G.opts & (OPT_d | OPT_i)) == (OPT_d | OPT_i)) {
+		/* DHCP whatever the firmware says */
+	} else if (G.opts & OPT_f) {
 		if (from_file(file))
 			return EXIT_FAILURE;
 	} else if (from_acpi() && from_devmem() && from_sysfs()) {
 		/* each rejected table was reported where it was found */
-		bb_simple_error_msg_and_die("no usable iSCSI Boot Firmware Table "
-			"(looked in the ACPI tables, low memory, " IBFT_SYSFS ")");
+		if (!(G.opts & OPT_i))
+			bb_simple_error_msg_and_die("no usable iSCSI Boot Firmware "
+				"Table (looked in the ACPI tables, low memory, "
+				IBFT_SYSFS ") and no -i interfaces for DHCP");
+		if (G.opts & OPT_v)
+			bb_simple_error_msg("no iBFT: DHCP on the -i interfaces");
 	}
 
-	if (G.opts & OPT_v)
-		bb_error_msg("iBFT from %s: %u NIC(s), %u target(s)", G.source,
-			G.table.nr_nics, G.table.nr_targets);
-	G.plan.tpgt = tpgt;
-	if (!plan_from_ibft(&G.plan, &G.table, plan_warning, NULL))
-		bb_error_msg_and_die("iBFT %s: no valid boot target", G.source);
-	initiator_fallback(iqn);
+	if (G.table.nr_nics || G.table.nr_targets) {
+		if (G.opts & OPT_v)
+			bb_error_msg("iBFT from %s: %u NIC(s), %u target(s)", G.source,
+				G.table.nr_nics, G.table.nr_targets);
+		if (!plan_from_ibft(&G.plan, &G.table, plan_warning, NULL))
+			bb_error_msg_and_die("iBFT %s: no valid boot target", G.source);
+		G.table.nr_nics += !G.table.nr_nics;	/* "there is a table" */
+		if (!G.plan.initiator[0])
+			safe_strncpy(G.plan.initiator, iqn ? : initiator_from_file() ? : "",
+				sizeof(G.plan.initiator));
+		if (!G.plan.initiator[0] && !(G.opts & OPT_p))
+			bb_error_msg_and_die("iBFT %s: initiator: initiator-name: not "
+				"set (and no -I or %s)", G.source, INITIATORNAME);
+		for (i = 0; i < G.plan.nr_nics; i++) {
+			G.have_default |= G.plan.nic[i].default_route;
+			if (!ENABLE_FEATURE_ISCSI_INIT_DHCP)	/* as the table says */
+				G.plan.nic[i].use_dhcp = 0;
+		}
+	} else {
+		if (G.opts & OPT_p)
+			bb_simple_error_msg_and_die("-p needs a table");
+		plan_from_interfaces(ifs);
+	}
 
 	if (G.opts & OPT_p) {
 		char *rec = xmalloc(4096);

@@ -73,13 +73,15 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		pn->prefix = n->prefix;
 		pn->boot = !!(n->flags & IBFT_FL_BOOT);
 		pn->origin = n->origin;
+		/* what a DHCP-configured firmware NIC had is stale: ask again */
+		pn->use_dhcp = n->origin == IBFT_ORIGIN_DHCP;
 		pn->ip = n->ip;
 		pn->gateway = n->gateway;
 		pn->dns1 = n->dns1;
 		pn->dns2 = n->dns2;
 		pn->dhcp = n->dhcp;
 		strcpy(pn->hostname, n->hostname);
-		if (pn->ip.family == IBFT_AF_NONE)
+		if (pn->ip.family == IBFT_AF_NONE && !pn->use_dhcp)
 			say(report, ctx, "%s: ip-addr: not set; the interface "
 				"will be brought up without an address", pn->label);
 	}
@@ -90,7 +92,7 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		for (i = 0; i < p->nr_nics; i++) {
 			struct plan_nic *pn = &p->nic[i];
 
-			if (pn->boot != !j)
+			if (pn->boot != !j || pn->use_dhcp)
 				continue;
 			add_dns(p, &pn->dns1);
 			add_dns(p, &pn->dns2);
@@ -142,12 +144,14 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 	unsigned i, j;
 
 	for (i = 0; i < p->nr_sessions; i++) {
-		const struct plan_session *s = &p->session[i];
+		struct plan_session *s = &p->session[i];
 		const struct plan_nic *n = &p->nic[s->nic];
 		struct plan_route *r;
 
-		if (n->ip.family == IBFT_AF_NONE
-		 || addr_in_subnet(&s->ip, &n->ip, n->prefix))
+		if (s->routed || n->ip.family == IBFT_AF_NONE || n->use_dhcp == 1)
+			continue;	/* not configured yet */
+		s->routed = 1;
+		if (addr_in_subnet(&s->ip, &n->ip, n->prefix))
 			continue;
 		if (n->gateway.family != s->ip.family) {
 			say(report, ctx, "%s: ip-addr: outside %s's subnet and "
@@ -168,6 +172,7 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 		r = &p->route[p->nr_routes++];
 		r->nic = s->nic;
 		r->dst = s->ip;
+		r->prefix = s->ip.family == IBFT_AF_INET ? 32 : 128;
 		r->via = n->gateway;
 	}
 }
@@ -281,8 +286,7 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 				if (r->nic != nic)
 					continue;
 				arg(&c, "route"); arg(&c, undo ? "del" : "add");
-				addr_prefix_arg(&c, &r->dst,
-					r->dst.family == IBFT_AF_INET ? 32 : 128);
+				addr_prefix_arg(&c, &r->dst, r->prefix);
 				arg(&c, "via"); arg(&c, "%s", ibft_addr_str(&r->via, s));
 				arg(&c, "dev"); arg(&c, "%s", n->dev);
 			}

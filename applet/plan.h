@@ -9,7 +9,7 @@
 enum {
 	PLAN_MAX_NICS = IBFT_MAX_NICS,
 	PLAN_MAX_SESSIONS = IBFT_MAX_TARGETS,
-	PLAN_MAX_ROUTES = IBFT_MAX_TARGETS,
+	PLAN_MAX_ROUTES = 24,		/* host routes plus DHCP classless routes */
 	PLAN_MAX_DNS = 3,		/* what resolv.conf honours */
 	PLAN_IFNAMSIZ = 16,
 	PLAN_MAX_ARGS = 24,		/* longest command we build */
@@ -17,7 +17,7 @@ enum {
 };
 
 struct plan_nic {
-	char label[12];			/* "ethernet0": the source's name */
+	char label[PLAN_IFNAMSIZ];	/* "ethernet0", or the -i name */
 	char ifname[PLAN_IFNAMSIZ];	/* kernel name, filled by the executor */
 	char dev[PLAN_IFNAMSIZ];	/* where the address goes: ifname or VLAN */
 	uint8_t mac[6];
@@ -27,19 +27,22 @@ struct plan_nic {
 	uint8_t boot;			/* firmware boot selected */
 	uint8_t default_route;		/* this NIC carries the default route */
 	uint8_t origin;			/* IBFT_ORIGIN_* */
+	uint8_t use_dhcp;		/* 1: waiting for a DHCP lease, 2: leased */
 	struct ibft_addr ip, gateway, dns1, dns2, dhcp;
 	char hostname[IBFT_HOSTNAME_MAX + 1];
 };
 
 struct plan_route {
 	uint8_t nic;			/* index into plan.nic[] */
-	struct ibft_addr dst;		/* host route */
+	uint8_t prefix;			/* 32/128: host route to a target */
+	struct ibft_addr dst;
 	struct ibft_addr via;
 };
 
 struct plan_session {
-	char label[12];			/* "target0" */
+	char label[PLAN_IFNAMSIZ];	/* "target0", or the DHCP interface */
 	uint8_t nic;
+	uint8_t routed;			/* plan_routes() has seen it */
 	uint16_t port;
 	uint8_t lun[8];
 	struct ibft_addr ip;

@@ -211,7 +211,7 @@ $(BB_TREE)/busybox: $(LIBC_DIR)/.stamp-config $(APPLET_FILES) $(bb_libc_deps)
 
 $(BUSYBOX): $(BB_TREE)/busybox build/selected.id
 	@echo "==> $@ is busybox $(BB_VERSION) built with $(LIBC)"
-	@cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@	# a running build/busybox stays intact
 
 # --- Convenience -------------------------------------------------------------
 

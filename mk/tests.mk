@@ -22,7 +22,8 @@ TESTS_BUILDER := $(REPO)/tests/lib/ibft_builder.c
 TESTS_BUILDER_H := $(REPO)/tests/lib/ibft_builder.h $(REPO)/applet/ibft.h
 
 # Unit test binaries run by "make unit"; one per tests/unit/test_*.c.
-TESTS_UNIT_BINS := $(TESTS_OUT)/test_ibft $(TESTS_OUT)/test_plan $(TESTS_OUT)/test_sysfs
+TESTS_UNIT_BINS := $(TESTS_OUT)/test_ibft $(TESTS_OUT)/test_plan $(TESTS_OUT)/test_sysfs \
+	$(TESTS_OUT)/test_rootpath $(TESTS_OUT)/test_lease
 
 .PHONY: unit mkibft fuzz tests-clean
 
@@ -103,3 +104,16 @@ tests-deps:
 	@scripts/need-packages.sh gcc libcmocka-dev iproute2 util-linux coreutils
 $(TESTS_UNIT_BINS) $(TESTS_OUT)/mkibft: | tests-deps
 check: tests-deps
+
+$(TESTS_OUT)/test_rootpath: $(REPO)/tests/unit/test_rootpath.c $(REPO)/applet/rootpath.c \
+		$(REPO)/applet/rootpath.h $(REPO)/applet/ibft.c | $(TESTS_OUT)
+	$(TESTS_CC) $(TESTS_CFLAGS) -Wno-missing-field-initializers $(TESTS_SAN) -o $@ \
+		$(REPO)/tests/unit/test_rootpath.c $(REPO)/applet/rootpath.c \
+		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
+
+$(TESTS_OUT)/test_lease: $(REPO)/tests/unit/test_lease.c $(REPO)/applet/lease.c \
+		$(REPO)/applet/lease.h $(REPO)/applet/dns.c $(REPO)/applet/dns.h \
+		$(REPO)/applet/ibft.c | $(TESTS_OUT)
+	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
+		$(REPO)/tests/unit/test_lease.c $(REPO)/applet/lease.c \
+		$(REPO)/applet/dns.c $(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
