@@ -526,7 +526,7 @@ static void nic_gives_up(unsigned i)
 	struct nic_state *st = &G.nst[i];
 
 	st->state = NIC_FAILED;
-	if (st->dhcp_pid && !(G.opts & OPT_k)) {
+	if (st->dhcp_pid) {	/* no usable lease: nothing to keep, even with -k */
 		kill(st->dhcp_pid, SIGTERM);
 		safe_waitpid(st->dhcp_pid, NULL, 0);
 	}
@@ -805,7 +805,9 @@ static void nic_failed(unsigned i)
 {
 	const struct plan_nic *n = &G.plan.nic[i];
 
-	if (G.nst[i].state == NIC_FIND)
+	if (G.nst[i].state == NIC_FIND && strcmp(n->label, n->ifname) == 0)
+		bb_error_msg("warning: %s: no such network interface", n->label);
+	else if (G.nst[i].state == NIC_FIND)
 		bb_error_msg("warning: %s: no network interface with MAC "
 			"%02x:%02x:%02x:%02x:%02x:%02x or PCI slot %02x:%02x.%x",
 			n->label, n->mac[0], n->mac[1], n->mac[2], n->mac[3],
@@ -965,6 +967,10 @@ static const char *initiator_name(const struct lease *l)
 	static char made[64];
 	const char *name = l->initiator[0] ? l->initiator : G.iqn;
 	const uint8_t *m = G.plan.nic[0].mac;
+	unsigned i;
+
+	for (i = 0; i < G.plan.nr_nics && !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]); i++)
+		m = G.plan.nic[i].mac;	/* the first interface that we know */
 
 	if (!name)
 		name = initiator_from_file();
