@@ -92,6 +92,8 @@ struct globals {
 	} nst[PLAN_MAX_NICS];
 	smallint have_default;	/* a NIC carries the default route */
 	const char *iqn;	/* -I */
+	char first_ip[16];	/* DHCP child: the address it was bound to */
+	char namebuf[256];	/* an initiator name read or made */
 	struct sess_state {
 		pid_t pid;
 		uint8_t state;
@@ -454,7 +456,7 @@ static void stop_session(unsigned i)
  * key=value strings ending with an empty one. */
 static void FAST_FUNC dhcp_hook(const char *event)
 {
-	static char first_ip[16];
+	char *first_ip = G.first_ip;
 	char *rec, *p;
 	const char *k;
 
@@ -469,7 +471,7 @@ static void FAST_FUNC dhcp_hook(const char *event)
 				first_ip);
 		return;
 	}
-	safe_strncpy(first_ip, getenv("ip") ? : "", sizeof(first_ip));
+	safe_strncpy(first_ip, getenv("ip") ? : "", sizeof(G.first_ip));
 	p = rec = xzalloc(DHCP_REC_MAX);
 	p += sprintf(p, "event=%s", event) + 1;
 	for (k = lease_keys; *k; k += strlen(k) + 1) {
@@ -946,12 +948,11 @@ static int execute(void)
 /* The name in /etc/iscsi/initiatorname.iscsi, or NULL. */
 static char *initiator_from_file(void)
 {
-	static char buf[256];
-	char *p;
+	char *buf = G.namebuf, *p;
 
-	if (open_read_close(INITIATORNAME, buf, sizeof(buf) - 1) <= 0)
+	memset(buf, 0, sizeof(G.namebuf));
+	if (open_read_close(INITIATORNAME, buf, sizeof(G.namebuf) - 1) <= 0)
 		return NULL;
-	buf[sizeof(buf) - 1] = '\0';
 	p = strstr(buf, "InitiatorName=");
 	if (!p)
 		return NULL;
@@ -964,7 +965,7 @@ static char *initiator_from_file(void)
  * interface's MAC (open-iscsi's own prefix). */
 static const char *initiator_name(const struct lease *l)
 {
-	static char made[64];
+	char *made = G.namebuf;
 	const char *name = l->initiator[0] ? l->initiator : G.iqn;
 	const uint8_t *m = G.plan.nic[0].mac;
 	unsigned i;

@@ -474,3 +474,59 @@ qt_expect_markers() {
 	done
 	return $bad
 }
+
+# ================================================================ DHCP
+# Helpers for the DHCP tests (tests/qemu/1[0-9]-*.test and tests/dhcp/).
+# Added as a block of their own: nothing above depends on them.
+
+# qt_wait_udp NS PORT PID: wait until something in NS listens on UDP PORT
+# (at most 5 s); fails when it does not or when PID has gone
+qt_wait_udp() {
+	local n
+	for ((n = 0; n < 100; n++)); do
+		ip netns exec "$1" ss -Hlun "sport = :$2" 2>/dev/null | grep -q . && return 0
+		kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# qt_dnsmasq NS IFACE[,IFACE...] DNSMASQ-ARG...: run dnsmasq in the
+# foreground in NS as a DHCP server on IFACE (bound to it, no ping check,
+# no config file, no upstream DNS; DNS off unless an ARG says --port=N),
+# leases in $QT_DIR/dnsmasq-N.leases, log in $QT_DIR/dnsmasq-N.log.
+# Returns once it listens; sets QT_DNSMASQ_PID, QT_DNSMASQ_LEASES,
+# QT_DNSMASQ_LOG.  Stopped at exit (by its PID), or earlier with
+# qt_stop_pid "$QT_DNSMASQ_PID".
+qt_dnsmasq() {
+	local ns=$1 ifs=$2 n=${#_qt_cleanups[@]} port=--port=0 a i
+	shift 2
+	for a in "$@"; do
+		case $a in --port=0) ;; --port=*) port= ;; esac
+	done
+	QT_DNSMASQ_LEASES=$QT_DIR/dnsmasq-$n.leases
+	QT_DNSMASQ_LOG=$QT_DIR/dnsmasq-$n.log
+	rm -f "$QT_DNSMASQ_LEASES"
+	local cmd=(dnsmasq --keep-in-foreground --log-facility=- --conf-file=/dev/null
+		--no-resolv --no-hosts --bind-interfaces --no-ping --pid-file= --log-dhcp
+		"--dhcp-leasefile=$QT_DNSMASQ_LEASES" $port)
+	for i in ${ifs//,/ }; do
+		cmd+=("--interface=$i")
+	done
+	cmd+=("$@")
+	printf '%q ' "${cmd[@]}" >"$QT_DNSMASQ_LOG.cmd"
+	ip netns exec "$ns" "${cmd[@]}" >"$QT_DNSMASQ_LOG" 2>&1 </dev/null &
+	QT_DNSMASQ_PID=$!
+	qt_atexit "qt_stop_pid $QT_DNSMASQ_PID"
+	qt_wait_udp "$ns" 67 "$QT_DNSMASQ_PID" ||
+		qt_abort "dnsmasq did not start: $(tail -n 5 "$QT_DNSMASQ_LOG")"
+	if [ -z "$port" ]; then
+		qt_wait_udp "$ns" 53 "$QT_DNSMASQ_PID" ||
+			qt_abort "dnsmasq does not serve DNS: $(tail -n 5 "$QT_DNSMASQ_LOG")"
+	fi
+}
+
+# qt_dnsmasq_lease LEASES MAC: the address dnsmasq leased to MAC
+qt_dnsmasq_lease() {
+	awk -v m="$2" 'tolower($2) == tolower(m) { print $3 }' "$1" 2>/dev/null
+}
