@@ -89,6 +89,7 @@ struct globals {
 		char *rec;		/* the lease record being read */
 		uint32_t lease_time;
 		char *rootpath;		/* what the lease said, for net-IF.conf */
+		struct rootpath *rp;	/* its target, until the NIC is up */
 	} nst[PLAN_MAX_NICS];
 	smallint have_default;	/* a NIC carries the default route */
 	const char *iqn;	/* -I */
@@ -349,6 +350,7 @@ struct ip_ctx {
 	unsigned nic;
 	smallint undo;
 	smallint force;		/* even with -n: DHCP needs the link up */
+	smallint quiet;		/* not part of the plan: not shown */
 };
 
 /* Run one "ip" command in a child: libiproute dies on errors, keeps
@@ -362,9 +364,10 @@ static int run_ip(void *vctx, unsigned step, char **argv)
 	pid_t pid;
 	int rc;
 
-	if (ctx->undo ? !(st->done & (1 << step)) : (st->skip & (1 << step)))
+	if (!ctx->quiet
+	 && (ctx->undo ? !(st->done & (1 << step)) : (st->skip & (1 << step))))
 		return 0;
-	if (G.opts & (OPT_n | OPT_v))
+	if ((G.opts & (OPT_n | OPT_v)) && !ctx->quiet)
 		print_cmd(G.opts & OPT_n ? "ip " : "+ ip ", argv);
 	if ((G.opts & OPT_n) && !ctx->force)
 		return 0;
@@ -374,7 +377,7 @@ static int run_ip(void *vctx, unsigned step, char **argv)
 	if (pid == 0)
 		_exit(fn(argv + 1));
 	rc = wait4pid(pid);
-	if (rc == 0 && !ctx->undo) {
+	if (rc == 0 && !ctx->undo && !ctx->quiet) {
 		st->done |= 1 << step;
 		st->skip |= 1 << step;
 	}
@@ -578,7 +581,6 @@ static int apply_lease(unsigned i, const struct lease *l)
 	struct plan_nic *n = &p->nic[i];
 	struct nic_state *st = &G.nst[i];
 	struct rootpath rp;
-	struct plan_session *s;
 	char err[160];
 	unsigned k;
 
@@ -621,31 +623,16 @@ static int apply_lease(unsigned i, const struct lease *l)
 		}
 		if (p->nr_sessions == PLAN_MAX_SESSIONS)
 			return -1;
-		if (!rp.addr.family && resolve(rp.server, &rp.addr) != 0) {
-			bb_error_msg("DHCP %s: root-path: server: can't resolve '%s' "
-				"through the lease's DNS servers", n->ifname, rp.server);
-			return -1;
-		}
-		if (rp.addr.family != IBFT_AF_INET) {
+		if (rp.addr.family == IBFT_AF_INET6) {
 			bb_error_msg("DHCP %s: root-path: server: IPv6 target on an "
 				"IPv4 lease", n->ifname);
 			return -1;
 		}
-		st->rootpath = xstrdup(l->rootpath);
-		s = &p->session[p->nr_sessions];
-		memset(s, 0, sizeof(*s));
-		safe_strncpy(s->label, n->ifname, sizeof(s->label));
-		s->nic = i;
-		s->ip = rp.addr;
-		s->port = rp.port;
-		memcpy(s->lun, rp.lun, 8);
-		strcpy(s->name, rp.target);
-		strcpy(s->chap_name, rp.user);
-		strcpy(s->chap_secret, rp.pass);
-		strcpy(s->rchap_name, rp.in_user);
-		strcpy(s->rchap_secret, rp.in_pass);
-		G.sst[p->nr_sessions].state = SESS_WAIT;
-		p->nr_sessions++;
+		/* the file keeps no credentials: "iscsi:" and what follows '@' */
+		st->rootpath = rp.user[0]
+			? xasprintf("iscsi:%s", strchr(l->rootpath, '@') + 1)
+			: xstrdup(l->rootpath);
+		st->rp = xmemdup(&rp, sizeof(rp));
 	}
 	if (!p->hostname[0])
 		strcpy(p->hostname, n->hostname);
@@ -668,6 +655,58 @@ static int apply_lease(unsigned i, const struct lease *l)
 		G.have_default = 1;
 	}
 	plan_routes(p, plan_warning, NULL);
+	return 0;
+}
+
+/* The session a root-path names, once NIC i is configured: a DNS name is
+ * asked of the lease's DNS servers only now, when they can be reached.
+ * With -n nothing is configured, so the lease's address is put on the
+ * interface just for the question and taken off again. */
+static int add_rootpath_session(unsigned i)
+{
+	struct plan *p = &G.plan;
+	struct plan_nic *n = &p->nic[i];
+	struct rootpath *rp = G.nst[i].rp;
+	struct plan_session *s;
+
+	if (!rp->addr.family) {
+		char ip[PLAN_ADDRSTRLEN];
+		char *addr[] = { (char*)"addr", (char*)"add", ip, (char*)"dev",
+			n->dev, NULL };
+		struct ip_ctx ctx = { .nic = i, .force = 1, .quiet = 1 };
+		int rc;
+
+		sprintf(ip, "%s/%u", ibft_addr_str(&n->ip, ip), n->prefix);
+		if (G.opts & OPT_n)
+			run_ip(&ctx, PLAN_STEP_ADDR, addr);
+		rc = resolve(rp->server, &rp->addr);
+		if (G.opts & OPT_n) {
+			addr[1] = (char*)"del";
+			ctx.undo = 1;
+			run_ip(&ctx, PLAN_STEP_ADDR, addr);
+		}
+		if (rc != 0 || rp->addr.family != IBFT_AF_INET) {
+			bb_error_msg("DHCP %s: root-path: server: can't resolve '%s' "
+				"through the lease's DNS servers", n->ifname, rp->server);
+			return -1;
+		}
+	}
+	s = &p->session[p->nr_sessions];
+	memset(s, 0, sizeof(*s));
+	safe_strncpy(s->label, n->ifname, sizeof(s->label));
+	s->nic = i;
+	s->ip = rp->addr;
+	s->port = rp->port;
+	memcpy(s->lun, rp->lun, 8);
+	strcpy(s->name, rp->target);
+	strcpy(s->chap_name, rp->user);
+	strcpy(s->chap_secret, rp->pass);
+	strcpy(s->rchap_name, rp->in_user);
+	strcpy(s->rchap_secret, rp->in_pass);
+	G.sst[p->nr_sessions].state = SESS_WAIT;
+	p->nr_sessions++;
+	plan_routes(p, plan_warning, NULL);
+	nic_cmds(i, 0);		/* the host route, if any */
 	return 0;
 }
 
@@ -753,6 +792,11 @@ static void advance_nics(void)
 				if (apply_lease(i, l) == 0) {
 					nic_cmds(i, 0);
 					st->state = NIC_READY;
+					if (st->rp && add_rootpath_session(i) != 0) {
+						/* nothing half-done: no session, no config */
+						nic_cmds(i, 1);
+						st->state = NIC_FAILED;
+					}
 				} else {
 					st->state = NIC_FAILED;
 				}

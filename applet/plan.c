@@ -153,6 +153,12 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 		s->routed = 1;
 		if (addr_in_subnet(&s->ip, &n->ip, n->prefix))
 			continue;
+		for (j = 0; j < p->nr_routes; j++)	/* a DHCP route covers it */
+			if (p->route[j].nic == s->nic
+			 && addr_in_subnet(&s->ip, &p->route[j].dst, p->route[j].prefix))
+				break;
+		if (j < p->nr_routes)
+			continue;
 		if (n->gateway.family != s->ip.family) {
 			say(report, ctx, "%s: ip-addr: outside %s's subnet and "
 				"%s has no gateway; relying on other routes",
