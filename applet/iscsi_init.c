@@ -670,13 +670,13 @@ static int add_rootpath_session(unsigned i)
 	struct plan_session *s;
 
 	if (!rp->addr.family) {
-		char ip[PLAN_ADDRSTRLEN];
+		char a[PLAN_ADDRSTRLEN], ip[PLAN_ADDRSTRLEN];
 		char *addr[] = { (char*)"addr", (char*)"add", ip, (char*)"dev",
 			n->dev, NULL };
 		struct ip_ctx ctx = { .nic = i, .force = 1, .quiet = 1 };
 		int rc;
 
-		sprintf(ip, "%s/%u", ibft_addr_str(&n->ip, ip), n->prefix);
+		sprintf(ip, "%s/%u", ibft_addr_str(&n->ip, a), n->prefix);
 		if (G.opts & OPT_n)
 			run_ip(&ctx, PLAN_STEP_ADDR, addr);
 		rc = resolve(rp->server, &rp->addr);
@@ -794,7 +794,8 @@ static void advance_nics(void)
 					st->state = NIC_READY;
 					if (st->rp && add_rootpath_session(i) != 0) {
 						/* nothing half-done: no session, no config */
-						nic_cmds(i, 1);
+						if (!(G.opts & OPT_n))
+							nic_cmds(i, 1);
 						st->state = NIC_FAILED;
 					}
 				} else {
