@@ -20,10 +20,7 @@ log() { echo "get-kernel: $*" >&2; }
 die() { log "$*"; exit 1; }
 
 need() {	# need PACKAGE: install it when dpkg says it is absent
-	dpkg -s "$1" >/dev/null 2>&1 && return 0
-	log "installing $1"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$1" >&2 ||
-		{ apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$1" >&2; }
+	"$(dirname "$0")/need-packages.sh" "$1" >&2
 }
 need kmod
 
