@@ -601,14 +601,8 @@ static int apply_lease(unsigned i, const struct lease *l)
 	if (!p->initiator[0])
 		safe_strncpy(p->initiator, initiator_name(l), sizeof(p->initiator));
 	/* DNS servers in the order leases came (resolve() asks them) */
-	for (k = 0; k < l->nr_dns; k++) {
-		unsigned j;
-		for (j = 0; j < p->nr_dns; j++)
-			if (memcmp(&p->dns[j], &l->dns[k], sizeof(l->dns[k])) == 0)
-				break;
-		if (j == p->nr_dns && p->nr_dns < PLAN_MAX_DNS)
-			p->dns[p->nr_dns++] = l->dns[k];
-	}
+	for (k = 0; k < l->nr_dns; k++)
+		plan_add_dns(p, &l->dns[k]);
 
 	if (G.table.nr_nics == 0) {	/* no table: the root-path says it all */
 		if (!l->rootpath[0]) {

@@ -40,7 +40,7 @@ int addr_in_subnet(const struct ibft_addr *a, const struct ibft_addr *net,
 	return 1;
 }
 
-static void add_dns(struct plan *p, const struct ibft_addr *a)
+void plan_add_dns(struct plan *p, const struct ibft_addr *a)
 {
 	unsigned i;
 
@@ -94,8 +94,8 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 
 			if (pn->boot != !j || pn->use_dhcp)
 				continue;
-			add_dns(p, &pn->dns1);
-			add_dns(p, &pn->dns2);
+			plan_add_dns(p, &pn->dns1);
+			plan_add_dns(p, &pn->dns2);
 			if (!p->hostname[0])
 				strcpy(p->hostname, pn->hostname);
 			if (!have_default && pn->gateway.family != IBFT_AF_NONE

@@ -75,6 +75,9 @@ typedef void (*plan_report_fn)(void *ctx, const char *msg);
 unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		plan_report_fn report, void *ctx);
 
+/* Add a DNS server unless it is unset, known already, or one too many. */
+void plan_add_dns(struct plan *p, const struct ibft_addr *a);
+
 /* Add a host route for every session whose target lies outside its NIC's
  * subnet, via that NIC's gateway, so each session leaves through the NIC
  * the source named.  Idempotent. */
