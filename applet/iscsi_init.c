@@ -369,8 +369,11 @@ static int run_ip(void *vctx, unsigned step, char **argv)
 		return 0;
 	if ((G.opts & (OPT_n | OPT_v)) && !ctx->quiet)
 		print_cmd(G.opts & OPT_n ? "ip " : "+ ip ", argv);
-	if ((G.opts & OPT_n) && !ctx->force)
+	if ((G.opts & OPT_n) && !ctx->force) {
+		if (!ctx->undo && !ctx->quiet)
+			st->skip |= 1 << step;	/* printed: once is enough */
 		return 0;
+	}
 	fn = argv[0][0] == 'l' ? do_iplink : argv[0][0] == 'a' ? do_ipaddr : do_iproute;
 	fflush_all();
 	pid = xfork();
@@ -502,7 +505,8 @@ static void start_dhcp(unsigned i)
 		char *argv[] = {
 			(char*)"udhcpc", (char*)"-f", (char*)"-i", n->ifname,
 			(char*)"-O", (char*)"rootpath", (char*)"-O", (char*)"staticroutes",
-			(char*)"-O", (char*)"203", (char*)"-T", (char*)"2",
+			(char*)"-O", (char*)"msstaticroutes", (char*)"-O", (char*)"203",
+			(char*)"-T", (char*)"2",
 			(char*)"-A", (char*)"2", (char*)"-t", (char*)"1000",
 			(G.opts & OPT_k) ? NULL : (char*)"-q", NULL
 		};

@@ -9,7 +9,7 @@
 
 const char lease_keys[] =
 	"ip\0" "mask\0" "router\0" "dns\0" "serverid\0" "lease\0" "hostname\0"
-	"domain\0" "rootpath\0" "opt203\0" "staticroutes\0";
+	"domain\0" "rootpath\0" "opt203\0" "staticroutes\0" "msstaticroutes\0";
 
 static int bad(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -90,8 +90,10 @@ static void hex_text(char *dst, size_t size, const char *v)
 	dst[i] = '\0';
 }
 
-/* "net/prefix gw net/prefix gw ..." (RFC 3442, as udhcpc prints it) */
-static int static_routes(struct lease *l, const char *s, char *err, size_t errlen)
+/* "net/prefix gw net/prefix gw ..." (RFC 3442, as udhcpc prints it);
+ * opt is 121, or 249 for Microsoft's copy of it. */
+static int static_routes(struct lease *l, const char *s, unsigned opt,
+		char *err, size_t errlen)
 {
 	while (*s) {
 		struct lease_route *r;
@@ -104,8 +106,8 @@ static int static_routes(struct lease *l, const char *s, char *err, size_t errle
 		if (!*s)
 			break;
 		if (l->nr_routes == LEASE_MAX_ROUTES)
-			return bad(err, errlen, "classless routes (121): more than %u",
-				LEASE_MAX_ROUTES);
+			return bad(err, errlen, "classless routes (%u): more than %u",
+				opt, LEASE_MAX_ROUTES);
 		r = &l->route[l->nr_routes];
 		w = strcspn(s, " ");
 		slash = memchr(s, '/', w);
@@ -125,15 +127,15 @@ static int static_routes(struct lease *l, const char *s, char *err, size_t errle
 	}
 	return 0;
  bad:
-	return bad(err, errlen, "classless routes (121): '%.40s' is not "
-		"NET/PREFIX GATEWAY", s);
+	return bad(err, errlen, "classless routes (%u): '%.40s' is not "
+		"NET/PREFIX GATEWAY", opt, s);
 }
 
 int lease_parse(const char *rec, size_t len, struct lease *l,
 		char *err, size_t errlen)
 {
 	const char *p = rec, *end = rec + len;
-	int have_ip = 0;
+	int have_ip = 0, have_121 = 0;
 
 	memset(l, 0, sizeof(*l));
 	while (p < end && *p) {
@@ -182,7 +184,12 @@ int lease_parse(const char *rec, size_t len, struct lease *l,
 		} else if (KEY("opt203")) {
 			hex_text(l->initiator, sizeof(l->initiator), v);
 		} else if (KEY("staticroutes")) {
-			if (static_routes(l, v, err, errlen))
+			if (static_routes(l, v, 121, err, errlen))
+				return -1;
+			have_121 = 1;
+		} else if (KEY("msstaticroutes") && !have_121) {
+			/* Windows DHCP servers send 249 instead; 121 wins */
+			if (static_routes(l, v, 249, err, errlen))
 				return -1;
 		}
 #undef KEY

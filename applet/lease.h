@@ -21,7 +21,7 @@ struct lease {
 	struct lease_route {
 		struct ibft_addr net, gw;
 		uint8_t prefix;
-	} route[LEASE_MAX_ROUTES];	/* option 121 (RFC 3442) */
+	} route[LEASE_MAX_ROUTES];	/* option 121 (RFC 3442), else 249 */
 	char hostname[IBFT_HOSTNAME_MAX + 1];
 	char domain[IBFT_HOSTNAME_MAX + 1];
 	char initiator[IBFT_NAME_MAX + 1];	/* option 203 */

@@ -261,6 +261,18 @@ dt_expect_no_out() {
 	return $bad
 }
 
+# dt_expect_once NAME: no line of NAME's stdout comes twice (a dry run
+# prints each action once)
+dt_expect_once() {
+	local dup
+	dup=$(dt_out "$1" | sort | uniq -d)
+	[ -z "$dup" ] && return 0
+	echo "printed more than once:"
+	echo "$dup" | sed 's/^/      /'
+	dt_show "$1"
+	return 1
+}
+
 # dt_expect_err NAME ERE...: each ERE matches some line of NAME's stderr
 # (case-insensitive)
 dt_expect_err() {

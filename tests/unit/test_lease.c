@@ -73,6 +73,31 @@ static void classless_routes_as_udhcpc_prints_them(void **state)
 	assert_int_equal(l.route[2].prefix, 8);
 }
 
+/* Windows DHCP servers send Microsoft's option 249, same encoding; when
+ * both come, 121 is the standard and wins. */
+static void option_249_when_121_is_missing(void **state)
+{
+	size_t n = record(rec, "ip=10.1.0.50", "mask=24",
+		"msstaticroutes=192.168.60.0/24 10.1.0.252", NULL);
+
+	(void)state;
+	assert_int_equal(lease_parse(rec, n, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.nr_routes, 1);
+	assert_string_equal(ibft_addr_str(&l.route[0].net, s), "192.168.60.0");
+	assert_string_equal(ibft_addr_str(&l.route[0].gw, s), "10.1.0.252");
+
+	n = record(rec, "ip=10.1.0.50", "mask=24",
+		"staticroutes=192.168.50.0/24 10.1.0.254",
+		"msstaticroutes=192.168.60.0/24 10.1.0.252", NULL);
+	assert_int_equal(lease_parse(rec, n, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.nr_routes, 1);
+	assert_string_equal(ibft_addr_str(&l.route[0].net, s), "192.168.50.0");
+
+	n = record(rec, "ip=10.1.0.50", "msstaticroutes=192.168.60.0/40 10.1.0.252", NULL);
+	assert_int_equal(lease_parse(rec, n, &l, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "classless routes (249)"));
+}
+
 static void bad_classless_routes_are_an_error(void **state)
 {
 	static const char *bad[] = {
@@ -220,6 +245,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_full_lease),
 		cmocka_unit_test(classless_routes_as_udhcpc_prints_them),
+		cmocka_unit_test(option_249_when_121_is_missing),
 		cmocka_unit_test(bad_classless_routes_are_an_error),
 		cmocka_unit_test(no_address_no_lease),
 		cmocka_unit_test(hostile_values_are_dropped_not_used),
