@@ -87,6 +87,7 @@ struct globals {
 		int dhcp_fd;
 		unsigned rec_len;
 		char *rec;		/* the lease record being read */
+		unsigned long long fallback_ms;	/* iBFT NIC: give DHCP up then */
 		uint32_t lease_time;
 		char *rootpath;		/* what the lease said, for net-IF.conf */
 		struct rootpath *rp;	/* its target, until the NIC is up */
@@ -528,6 +529,41 @@ static void start_dhcp(unsigned i)
 	st->dhcp_fd = fds[0];
 	st->rec = xzalloc(DHCP_REC_MAX);
 	st->state = NIC_DHCP;
+	/* An iBFT NIC the firmware configured by DHCP also holds the
+	 * address it was given: half the time left is for a new lease,
+	 * then that address is used. */
+	if (G.table.nr_nics && n->ip.family != IBFT_AF_NONE)
+		st->fallback_ms = monotonic_ms() + (G.deadline - monotonic_ms()) / 2;
+}
+
+/* No lease in time on an iBFT NIC: configure it as the table says. */
+static void dhcp_fallback(unsigned i)
+{
+	struct plan *p = &G.plan;
+	struct plan_nic *n = &p->nic[i];
+	struct nic_state *st = &G.nst[i];
+	char a[PLAN_ADDRSTRLEN];
+
+	bb_error_msg("warning: %s: no DHCP lease on %s yet; using the "
+		"table's address %s/%u", n->label, n->ifname,
+		ibft_addr_str(&n->ip, a), n->prefix);
+	kill(st->dhcp_pid, SIGTERM);
+	safe_waitpid(st->dhcp_pid, NULL, 0);
+	st->dhcp_pid = 0;
+	close(st->dhcp_fd);
+	n->use_dhcp = 0;
+	plan_add_dns(p, &n->dns1);
+	plan_add_dns(p, &n->dns2);
+	if (!p->hostname[0])
+		strcpy(p->hostname, n->hostname);
+	if (!G.have_default && n->gateway.family != IBFT_AF_NONE
+	 && n->gateway.family == n->ip.family) {
+		n->default_route = 1;
+		G.have_default = 1;
+	}
+	plan_routes(p, plan_warning, NULL);
+	nic_cmds(i, 0);
+	st->state = NIC_READY;
 }
 
 static void nic_gives_up(unsigned i)
@@ -782,6 +818,9 @@ static void advance_nics(void)
 			nic_cmds(i, 0);
 			st->state = NIC_READY;
 		}
+		if (st->state == NIC_DHCP && st->fallback_ms
+		 && monotonic_ms() >= st->fallback_ms)
+			dhcp_fallback(i);
 		if (st->state == NIC_DHCP) {
 			struct lease *l;
 
