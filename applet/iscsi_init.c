@@ -1097,7 +1097,7 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 
 	INIT_G();
 	G.prog = "iscsistart";
-	G.opts = getopt32(argv, "^npsvf:t:+x:g:+I:i:dk" "\0" "n--p:p--n", &file,
+	G.opts = getopt32(argv, "^npsvf:t:+x:g:+I:i:dk" "\0" "n--p:p--n:=0", &file,
 		&timeout, &G.prog, &tpgt, &iqn, &ifs);
 	if (!ENABLE_FEATURE_ISCSI_INIT_PRINT)
 		G.opts &= ~(OPT_p | OPT_s);

@@ -135,7 +135,7 @@ int lease_parse(const char *rec, size_t len, struct lease *l,
 		char *err, size_t errlen)
 {
 	const char *p = rec, *end = rec + len;
-	int have_ip = 0, have_121 = 0;
+	int have_ip = 0, have_121 = 0, have_mask = 0;
 
 	memset(l, 0, sizeof(*l));
 	while (p < end && *p) {
@@ -163,6 +163,7 @@ int lease_parse(const char *rec, size_t len, struct lease *l,
 				return bad(err, errlen, "prefix length '%.8s' is "
 					"not 0-32", v);
 			l->prefix = m;
+			have_mask = 1;
 		} else if (KEY("router")) {
 			v4_list(v, &l->router, 1);
 		} else if (KEY("dns")) {
@@ -197,8 +198,12 @@ int lease_parse(const char *rec, size_t len, struct lease *l,
 	}
 	if (!have_ip)
 		return bad(err, errlen, "no address in the lease");
-	if (l->prefix == 0)
-		l->prefix = 32;	/* no subnet option: on-link host only */
+	if (!have_mask) {
+		/* No subnet option: the address's class, as the kernel's
+		 * SIOCSIFADDR and so udhcpc's own default script do. */
+		l->prefix = l->ip.a[0] < 128 ? 8 : l->ip.a[0] < 192 ? 16
+			: l->ip.a[0] < 224 ? 24 : 32;
+	}
 	return 0;
 }
 

@@ -14,7 +14,7 @@ enum {
 struct lease {
 	char event[12];			/* bound, renew, leasefail, ... */
 	struct ibft_addr ip, router, server;
-	uint8_t prefix;
+	uint8_t prefix;		/* no subnet option: the address's class */
 	unsigned nr_dns, nr_routes;
 	uint32_t lease_time;
 	struct ibft_addr dns[PLAN_MAX_DNS];

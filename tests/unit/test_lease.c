@@ -142,7 +142,29 @@ static void hostile_values_are_dropped_not_used(void **state)
 	assert_string_equal(l.hostname, "");
 	assert_string_equal(l.initiator, "");
 	assert_int_equal(l.nr_dns, 2);
-	assert_int_equal(l.prefix, 32);	/* no subnet option */
+	assert_int_equal(l.prefix, 8);	/* no subnet option: class A */
+}
+
+/* Without a subnet option the prefix is the address's class, as the
+ * kernel gives an address set without a mask; mask=0 is a real /0. */
+static void no_subnet_option_means_the_class(void **state)
+{
+	static const struct { const char *ip; unsigned prefix; } c[] = {
+		{ "ip=10.1.0.50", 8 }, { "ip=172.16.5.5", 16 },
+		{ "ip=192.168.1.9", 24 }, { "ip=240.0.0.1", 32 },
+	};
+	unsigned i;
+	size_t n;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		n = record(rec, c[i].ip, NULL);
+		assert_int_equal(lease_parse(rec, n, &l, err, sizeof(err)), 0);
+		assert_int_equal(l.prefix, c[i].prefix);
+	}
+	n = record(rec, "ip=192.168.1.9", "mask=0", NULL);
+	assert_int_equal(lease_parse(rec, n, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.prefix, 0);
 }
 
 static void overlong_root_path_is_an_error(void **state)
@@ -246,6 +268,7 @@ int main(void)
 		cmocka_unit_test(a_full_lease),
 		cmocka_unit_test(classless_routes_as_udhcpc_prints_them),
 		cmocka_unit_test(option_249_when_121_is_missing),
+		cmocka_unit_test(no_subnet_option_means_the_class),
 		cmocka_unit_test(bad_classless_routes_are_an_error),
 		cmocka_unit_test(no_address_no_lease),
 		cmocka_unit_test(hostile_values_are_dropped_not_used),
