@@ -22,6 +22,16 @@ static int addr_equal(const struct ibft_addr *a, const struct ibft_addr *b)
 	return a->family == b->family && memcmp(a->a, b->a, 16) == 0;
 }
 
+static int addr_is_zero(const struct ibft_addr *a)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(a->a); i++)
+		if (a->a[i])
+			return 0;
+	return 1;
+}
+
 int addr_in_subnet(const struct ibft_addr *a, const struct ibft_addr *net,
 		unsigned prefix)
 {
@@ -165,11 +175,6 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 				s->label, n->label, n->label);
 			continue;
 		}
-		if (!addr_in_subnet(&n->gateway, &n->ip, n->prefix)) {
-			say(report, ctx, "%s: gateway: outside the NIC's own "
-				"subnet; no route to %s added", n->label, s->label);
-			continue;
-		}
 		for (j = 0; j < p->nr_routes; j++)
 			if (addr_equal(&p->route[j].dst, &s->ip))
 				break;
@@ -281,6 +286,11 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 				arg(&c, "default"); arg(&c, "via");
 				arg(&c, "%s", ibft_addr_str(&n->gateway, s));
 				arg(&c, "dev"); arg(&c, "%s", n->dev);
+				/* A gateway outside the NIC's subnet (a /32
+				 * lease's router, a firmware's odd setting) is
+				 * taken to be on the link, as iPXE takes it. */
+				if (!undo && !addr_in_subnet(&n->gateway, &n->ip, n->prefix))
+					arg(&c, "onlink");
 			} else {
 				const struct plan_route *r;
 
@@ -293,8 +303,14 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 					continue;
 				arg(&c, "route"); arg(&c, undo ? "del" : "add");
 				addr_prefix_arg(&c, &r->dst, r->prefix);
-				arg(&c, "via"); arg(&c, "%s", ibft_addr_str(&r->via, s));
+				if (!addr_is_zero(&r->via)) {	/* RFC 3442: 0 is on-link */
+					arg(&c, "via");
+					arg(&c, "%s", ibft_addr_str(&r->via, s));
+				}
 				arg(&c, "dev"); arg(&c, "%s", n->dev);
+				if (!undo && !addr_is_zero(&r->via)
+				 && !addr_in_subnet(&r->via, &n->ip, n->prefix))
+					arg(&c, "onlink");
 			}
 			rc = emit(ctx, id, c.argv);
 			if (rc)

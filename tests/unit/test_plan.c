@@ -176,14 +176,45 @@ static void off_subnet_without_gateway_warns_and_adds_nothing(void **state)
 	assert_non_null(strstr(warnings, "no gateway"));
 }
 
-static void gateway_outside_the_nics_subnet_is_not_used(void **state)
+/* A gateway outside the NIC's subnet (a /32 lease's router; firmware
+ * that, like iPXE, simply sends to it) is taken to be on the link. */
+static void gateway_outside_the_nics_subnet_is_on_link(void **state)
 {
 	(void)state;
 	nic(0, "10.1.0.2", 24, "10.5.0.1", 3);
 	target(0, 0, "10.2.0.10", 3);
 	build();
-	assert_int_equal(plan.nr_routes, 0);
-	assert_non_null(strstr(warnings, "ethernet0: gateway"));
+	assert_int_equal(plan.nr_routes, 1);
+	assert_string_equal(warnings, "");
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 10.1.0.2/24 dev eth0\n"
+		"4: route add default via 10.5.0.1 dev eth0 onlink\n"
+		"5: route add 10.2.0.10/32 via 10.5.0.1 dev eth0 onlink\n");
+	assert_string_equal(nic_cmds(0, 1),
+		"5: route del 10.2.0.10/32 via 10.5.0.1 dev eth0\n"
+		"4: route del default via 10.5.0.1 dev eth0\n"
+		"3: addr del 10.1.0.2/24 dev eth0\n"
+		"1: link set dev eth0 down\n");
+}
+
+/* RFC 3442: a classless route whose router is 0.0.0.0 is on the link. */
+static void classless_route_without_router_is_on_link(void **state)
+{
+	struct plan_route *r;
+
+	(void)state;
+	nic(0, "10.1.0.2", 32, NULL, 3);
+	build();
+	r = &plan.route[plan.nr_routes++];
+	r->nic = 0;
+	r->dst = A("10.1.0.1");
+	r->prefix = 32;
+	r->via = A("0.0.0.0");
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 10.1.0.2/32 dev eth0\n"
+		"5: route add 10.1.0.1/32 dev eth0\n");
 }
 
 static void two_sessions_to_one_address_share_one_route(void **state)
@@ -403,7 +434,8 @@ int main(void)
 		cmocka_unit_test_setup(two_nics_each_target_leaves_through_its_own_nic, setup),
 		cmocka_unit_test_setup(default_route_prefers_the_boot_selected_nic, setup),
 		cmocka_unit_test_setup(off_subnet_without_gateway_warns_and_adds_nothing, setup),
-		cmocka_unit_test_setup(gateway_outside_the_nics_subnet_is_not_used, setup),
+		cmocka_unit_test_setup(gateway_outside_the_nics_subnet_is_on_link, setup),
+		cmocka_unit_test_setup(classless_route_without_router_is_on_link, setup),
 		cmocka_unit_test_setup(two_sessions_to_one_address_share_one_route, setup),
 		cmocka_unit_test_setup(only_boot_selected_targets_are_logged_in, setup),
 		cmocka_unit_test_setup(no_boot_selected_target_means_every_valid_one, setup),
