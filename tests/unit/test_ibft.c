@@ -691,6 +691,53 @@ static void packed_layout_parses_like_aligned(void **state)
 	assert_string_equal(target_in_slot(f, 1)->rchap_name, "ruser1");
 }
 
+/* The layout EDK2's IScsiDxe (UEFI firmware, OVMF) publishes: structures
+ * on 8-byte boundaries, a table of 2048 bytes whose strings grow down from
+ * its end with zeros in between, NIC flags with the "global" bit, origin
+ * DHCP with the leased address filled in, no CHAP. */
+static void uefi_layout_strings_at_the_table_end(void **state)
+{
+	struct fx *f = *state;
+	static const char ini[] = "iqn.2026-11.org.example:uefi-host";
+	static const char tgt[] = "iqn.2026-11.org.example:uefi-disk";
+	size_t n, t;
+
+	assert_int_equal(ibft_b_init(&f->b, f->buf, sizeof(f->buf), 2), 0);
+	f->b.align = 8;
+	ibft_b_initiator(&f->b);
+	n = ibft_b_nic(&f->b, 0);
+	t = ibft_b_target(&f->b, 0);
+	ibft_b_set_u8(&f->b, n + IBFT_B_HDR_FLAGS, 0x07);	/* valid, boot, global */
+	ibft_b_set_u8(&f->b, n + IBFT_B_NIC_ORIGIN, IBFT_ORIGIN_DHCP);
+	ibft_b_set_addr(&f->b, n + IBFT_B_NIC_IP, "192.168.122.50");
+	ibft_b_set_u8(&f->b, n + IBFT_B_NIC_PREFIX, 24);
+	ibft_b_set_addr(&f->b, n + IBFT_B_NIC_GATEWAY, "192.168.122.1");
+	ibft_b_set_addr(&f->b, n + IBFT_B_NIC_DHCP, "192.168.122.1");
+	ibft_b_set_mac(&f->b, n + IBFT_B_NIC_MAC, "52:54:00:aa:bb:cc");
+	ibft_b_set_u16(&f->b, n + IBFT_B_NIC_PCI_BDF, 3 << 3);
+	ibft_b_set_u8(&f->b, t + IBFT_B_HDR_FLAGS, 0x03);
+	ibft_b_set_addr(&f->b, t + IBFT_B_TGT_IP, "192.168.122.1");
+	ibft_b_set_u16(&f->b, t + IBFT_B_TGT_PORT, 3260);
+	ibft_b_set_u8(&f->b, t + IBFT_B_TGT_NIC_ASSOC, 0);
+	/* the heap: zeros up to the strings, which end at byte 2048 */
+	ibft_b_reserve(&f->b, 2048 - f->b.used - sizeof(tgt) - sizeof(ini), 1);
+	ibft_b_set_string(&f->b, t + IBFT_B_TGT_NAME, tgt);
+	ibft_b_set_string(&f->b, INI(f) + IBFT_B_INI_NAME, ini);
+	finish(f);
+	assert_int_equal(f->len, 2048);
+	assert_int_equal(n % 8, 0);
+	parse(f);
+	expect_clean(f);
+	assert_int_equal(f->t.nr_nics, 1);
+	assert_int_equal(f->t.nr_targets, 1);
+	assert_string_equal(f->t.initiator.name, ini);
+	assert_string_equal(f->t.target[0].name, tgt);
+	assert_int_equal(f->t.nic[0].origin, IBFT_ORIGIN_DHCP);
+	assert_int_equal(f->t.nic[0].flags, 0x07);
+	assert_int_equal(f->t.nic[0].pci_bdf, 3 << 3);
+	assert_int_equal(f->t.target[0].chap_type, IBFT_CHAP_NONE);
+}
+
 static void string_length_counting_its_nul_is_accepted(void **state)
 {
 	struct fx *f = *state;
@@ -1606,6 +1653,7 @@ int main(void)
 		T(slots_may_hold_a_nic_or_a_target_alone),
 		T(more_nics_than_kept_do_not_overflow),
 		T(packed_layout_parses_like_aligned),
+		T(uefi_layout_strings_at_the_table_end),
 		T(string_length_counting_its_nul_is_accepted),
 		T(upper_case_ibft_signature_is_accepted),
 		T(structures_not_marked_valid_are_left_out_quietly),
