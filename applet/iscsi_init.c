@@ -961,8 +961,8 @@ static void write_system_files(void)
 
 		if (G.nst[i].state != NIC_READY || n->ip.family != IBFT_AF_INET)
 			continue;	/* the format knows IPv4 only */
-		text = xmalloc(2048);
-		netconf_format(text, 2048, &G.plan, n, n->use_dhcp ? "dhcp" : "none",
+		text = xmalloc(NETCONF_MAX);
+		netconf_format(text, NETCONF_MAX, &G.plan, n, n->use_dhcp ? "dhcp" : "none",
 			G.nst[i].rootpath, G.nst[i].lease_time);
 		path = xasprintf("/run/net-%s.conf", n->dev);
 		if (G.opts & (OPT_n | OPT_v)) {

@@ -18,6 +18,9 @@ static int bad(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	for (; errlen && *err; err++)	/* values quoted: plain text only */
+		if ((unsigned char)*err < 0x20 || (unsigned char)*err >= 0x7f)
+			*err = '?';
 	return -1;
 }
 
@@ -53,19 +56,15 @@ static unsigned v4_list(const char *s, struct ibft_addr *out, unsigned max)
 	return n;
 }
 
-static int printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			return 0;
-	return 1;
-}
-
 static void text(char *dst, size_t size, const char *v)
 {
-	/* hostname/domain: udhcpc already refuses bad host names; anything
-	 * unprintable is dropped rather than written into files */
-	if (strlen(v) < size && printable(v))
+	/* event, hostname, domain: udhcpc already refuses bad host names;
+	 * anything but a name's characters is dropped, not written into
+	 * files or set as the hostname */
+	size_t n = strlen(v);
+
+	if (n < size && strspn(v, "abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == n)
 		strcpy(dst, v);
 }
 
@@ -215,8 +214,9 @@ static size_t put(char *out, size_t size, size_t len, const char *key, const cha
 		if (*val == '\'' || *val == '!')
 			len += snprintf(out + len, len < size ? size - len : 0,
 				"'\\%c'", *val);
-		else if (len + 1 < size)
-			out[len++] = *val, out[len] = '\0';
+		else if (len + 1 < size)	/* one line per key, always */
+			out[len++] = (unsigned char)*val < 0x20 || *val == 0x7f
+				? '?' : *val, out[len] = '\0';
 		else
 			len++;
 	}

@@ -9,6 +9,8 @@
 enum {
 	LEASE_MAX_ROUTES = 16,
 	LEASE_ROOTPATH_MAX = 1024,
+	/* a whole /run/net-IF.conf, even with every root-path byte escaped */
+	NETCONF_MAX = 4 * LEASE_ROOTPATH_MAX + 1024,
 };
 
 struct lease {

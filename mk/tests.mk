@@ -3,9 +3,11 @@
 # output goes under build/tests/.
 #   make unit     build and run the unit tests (PASS:/FAIL: per case)
 #   make mkibft   build build/tests/mkibft (used by shell and QEMU tests)
-#   make fuzz     build the fuzzer, seed it with mkibft tables and run it
-#                 briefly (FUZZ_RUNS=20000; needs clang)
-# Needs: gcc, libcmocka-dev; clang for fuzz.
+#   make fuzz     build the fuzzers (the iBFT parser; root-path, lease
+#                 record and DNS reply), seed them and run each briefly
+#                 (FUZZ_RUNS=20000, FUZZ_FLAGS=-seed=1 for a fixed run;
+#                 needs clang).  tests/fuzz/run is make check's suite.
+# Needs: gcc, libcmocka-dev; clang and its libFuzzer runtime for fuzz.
 
 REPO ?= $(CURDIR)
 TESTS_OUT := $(REPO)/build/tests
@@ -17,6 +19,7 @@ TESTS_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 TESTS_CMOCKA_LIBS ?= -lcmocka
 FUZZ_RUNS ?= 20000
+FUZZ_FLAGS ?=
 
 TESTS_BUILDER := $(REPO)/tests/lib/ibft_builder.c
 TESTS_BUILDER_H := $(REPO)/tests/lib/ibft_builder.h $(REPO)/applet/ibft.h
@@ -25,7 +28,7 @@ TESTS_BUILDER_H := $(REPO)/tests/lib/ibft_builder.h $(REPO)/applet/ibft.h
 TESTS_UNIT_BINS := $(TESTS_OUT)/test_ibft $(TESTS_OUT)/test_plan $(TESTS_OUT)/test_sysfs \
 	$(TESTS_OUT)/test_rootpath $(TESTS_OUT)/test_lease
 
-.PHONY: unit mkibft fuzz tests-clean
+.PHONY: unit mkibft fuzz fuzz-deps tests-clean
 
 $(TESTS_OUT):
 	mkdir -p $@
@@ -49,7 +52,7 @@ unit: $(TESTS_UNIT_BINS)
 TESTS_FUZZ_CORPUS := $(TESTS_OUT)/fuzz-corpus/ibft
 
 $(TESTS_OUT)/fuzz_ibft: $(REPO)/tests/fuzz/fuzz_ibft.c $(REPO)/applet/ibft.c \
-		$(REPO)/applet/ibft.h | $(TESTS_OUT)
+		$(REPO)/applet/ibft.h | $(TESTS_OUT) fuzz-deps
 	$(TESTS_CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ \
 		$(REPO)/tests/fuzz/fuzz_ibft.c $(REPO)/applet/ibft.c
@@ -74,11 +77,43 @@ $(TESTS_FUZZ_CORPUS)/.stamp: $(TESTS_OUT)/mkibft
 		--target nic=2,name=iqn.2024-01.org.example:c
 	touch $@
 
-fuzz: $(TESTS_OUT)/fuzz_ibft $(TESTS_FUZZ_CORPUS)/.stamp
-	mkdir -p $(TESTS_OUT)/fuzz-work/ibft
-	$(TESTS_OUT)/fuzz_ibft -runs=$(FUZZ_RUNS) -max_len=4096 \
-		-artifact_prefix=$(TESTS_OUT)/ \
+# What a DHCP server controls: root-path, the lease record, DNS replies.
+TESTS_FUZZ_DHCP_CORPUS := $(TESTS_OUT)/fuzz-corpus/dhcp
+
+$(TESTS_OUT)/fuzz_rootpath: $(REPO)/tests/fuzz/fuzz_rootpath.c $(REPO)/applet/rootpath.c \
+		$(REPO)/applet/rootpath.h $(REPO)/applet/lease.c $(REPO)/applet/lease.h \
+		$(REPO)/applet/dns.c $(REPO)/applet/dns.h $(REPO)/applet/ibft.c \
+		| $(TESTS_OUT) fuzz-deps
+	$(TESTS_CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $(REPO)/tests/fuzz/fuzz_rootpath.c \
+		$(REPO)/applet/rootpath.c $(REPO)/applet/lease.c $(REPO)/applet/dns.c \
+		$(REPO)/applet/ibft.c
+
+$(TESTS_FUZZ_DHCP_CORPUS)/.stamp: $(REPO)/mk/tests.mk
+	rm -rf $(TESTS_FUZZ_DHCP_CORPUS) && mkdir -p $(TESTS_FUZZ_DHCP_CORPUS)
+	cd $(TESTS_FUZZ_DHCP_CORPUS) && \
+	printf 'iscsi:10.0.0.1::::iqn.2026-11.org.example:disk' >rp1 && \
+	printf 'iscsi:[2001:db8::1]:6:3261:4001-0002:iqn.2026-11.org.example:a@b:c' >rp2 && \
+	printf 'iscsi:user:pass:in:inpass@san.example.org:::eth0:1:iqn.x' >rp3 && \
+	printf 'ip=10.1.0.50\0mask=24\0router=10.1.0.1\0dns=10.1.0.53 10.9.9.9\0hostname=node7\0rootpath=iscsi:10.1.0.1::3260:1:iqn.x\0opt203=69716e2e78\0staticroutes=192.168.50.0/24 10.1.0.254 0.0.0.0/0 10.1.0.1\0' >lease1 && \
+	printf '\022\064\201\200\000\001\000\001\000\000\000\000\003san\007example\000\000\001\000\001\300\014\000\001\000\001\000\000\000\074\000\004\012\001\000\115' >dns1
+	touch $@
+
+# clang's libFuzzer runtime is only "recommended" by Debian's clang.
+fuzz-deps:
+	@$(REPO)/scripts/need-packages.sh clang
+	@$(REPO)/scripts/need-packages.sh libclang-rt-$$($(TESTS_CLANG) -dumpversion | cut -d. -f1)-dev
+
+fuzz: fuzz-deps $(TESTS_OUT)/fuzz_ibft $(TESTS_FUZZ_CORPUS)/.stamp \
+		$(TESTS_OUT)/fuzz_rootpath $(TESTS_FUZZ_DHCP_CORPUS)/.stamp
+	rm -rf $(TESTS_OUT)/fuzz-work
+	mkdir -p $(TESTS_OUT)/fuzz-work/ibft $(TESTS_OUT)/fuzz-work/dhcp
+	$(TESTS_OUT)/fuzz_ibft $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) -max_len=4096 \
+		-artifact_prefix=$(TESTS_OUT)/fuzz-ibft- \
 		$(TESTS_OUT)/fuzz-work/ibft $(TESTS_FUZZ_CORPUS)
+	$(TESTS_OUT)/fuzz_rootpath $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) -max_len=2048 \
+		-artifact_prefix=$(TESTS_OUT)/fuzz-dhcp- \
+		$(TESTS_OUT)/fuzz-work/dhcp $(TESTS_FUZZ_DHCP_CORPUS)
 
 tests-clean:
 	rm -rf $(TESTS_OUT)

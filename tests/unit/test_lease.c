@@ -143,6 +143,18 @@ static void hostile_values_are_dropped_not_used(void **state)
 	assert_string_equal(l.initiator, "");
 	assert_int_equal(l.nr_dns, 2);
 	assert_int_equal(l.prefix, 8);	/* no subnet option: class A */
+	/* a name's characters only */
+	n = record(rec, "ip=10.1.0.50", "hostname=node 7", "domain=a;b", NULL);
+	assert_int_equal(lease_parse(rec, n, &l, err, sizeof(err)), 0);
+	assert_string_equal(l.hostname, "");
+	assert_string_equal(l.domain, "");
+	n = record(rec, "ip=10.1.0.50", "hostname=node-7_a.example", NULL);
+	assert_int_equal(lease_parse(rec, n, &l, err, sizeof(err)), 0);
+	assert_string_equal(l.hostname, "node-7_a.example");
+	/* an error quoting a value quotes it as plain text */
+	n = record(rec, "ip=10.1.0.\033[2J", NULL);
+	assert_int_equal(lease_parse(rec, n, &l, err, sizeof(err)), -1);
+	assert_null(strchr(err, '\033'));
 }
 
 /* Without a subnet option the prefix is the address's class, as the
@@ -211,6 +223,9 @@ static void net_conf_in_klibc_format_safe_to_source(void **state)
 		"ROOTSERVER='10.1.0.2'\n"
 		"ROOTPATH='iscsi:10.1.0.1::::iqn.x:$(reboot)'\n"
 		"DHCPLEASETIME='600'\n");
+	/* whatever a value holds, each key stays on one line */
+	netconf_format(out, sizeof(out), &p, n, "dhcp", "iscsi:a\nREBOOT=1\r\033", 600);
+	assert_non_null(strstr(out, "ROOTPATH='iscsi:a?REBOOT=1??'\n"));
 	/* a short buffer holds whole lines only */
 	netconf_format(out, 40, &p, n, "dhcp", "", 0);
 	assert_string_equal(out, "DEVICE='eth0'\nPROTO='dhcp'\n");
