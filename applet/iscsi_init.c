@@ -985,6 +985,27 @@ static void write_system_files(void)
 	}
 }
 
+/* -n: DHCP needed the link up; it goes down again as it was. */
+static void dry_run_links_down(void)
+{
+	unsigned i;
+
+	for (i = 0; i < G.plan.nr_nics; i++) {
+		struct plan_nic *n = &G.plan.nic[i];
+		char *down[] = { (char*)"link", (char*)"set", (char*)"dev",
+			n->ifname, (char*)"down", NULL };
+		struct ip_ctx ctx = { .nic = i, .force = 1, .quiet = 1, .undo = 1 };
+
+		if (G.nst[i].dhcp_pid) {
+			kill(G.nst[i].dhcp_pid, SIGTERM);
+			safe_waitpid(G.nst[i].dhcp_pid, NULL, 0);
+			G.nst[i].dhcp_pid = 0;
+		}
+		if (G.nst[i].done & (1 << PLAN_STEP_LINK))
+			run_ip(&ctx, PLAN_STEP_LINK, down);
+	}
+}
+
 static int execute(void)
 {
 	unsigned i, ok = 0;
@@ -1011,6 +1032,8 @@ static int execute(void)
 	}
 	for (i = 0; i < G.plan.nr_nics; i++)
 		nic_failed(i);
+	if (G.opts & OPT_n)
+		dry_run_links_down();
 	if (!ok) {
 		/* Leave nothing half-done: take back what we configured. */
 		for (i = G.plan.nr_nics; i--; ) {

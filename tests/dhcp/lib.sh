@@ -122,7 +122,7 @@ dt_dnsmasq() {
 #                         go to NAME.out in the order written (2>&1) and
 #                         there is no NAME.err
 #   $QT_DIR/NAME.state    after it ended: the client's IPv4 addresses,
-#                         routes, hostname, the files under /etc and /run
+#                         routes, hostname, links up, the files under /etc and /run
 #                         and the text of those it may write (dt_state)
 # It is stopped (its whole process group) if it runs 60 s past its -t.
 DT_RESOLV_SENTINEL='# dhcp test: resolv.conf as the test left it'
@@ -184,6 +184,10 @@ dt_run() {
 			"$bb" cat /etc/resolv.conf
 			echo "== hostname"
 			"$bb" hostname
+			echo "== up"
+			for l in /sys/class/net/*; do
+				[ $(($("$bb" cat "$l/flags") & 1)) = 1 ] && echo "${l##*/}"
+			done
 			for f in /etc/iscsi/initiatorname.iscsi /run/net-*.conf; do
 				[ -f "$f" ] || continue
 				echo "== file $f"
@@ -296,7 +300,8 @@ dt_iscsistart_arg() {
 # dt_expect_dry NAME [FILE]: the dry run changed nothing in the client
 # namespace: no IPv4 address but lo's, no route, no file under /etc and
 # /run but the resolv.conf the test put there, unchanged (and FILE, the
-# initiator name file, when the test made one); the hostname untouched
+# initiator name file, when the test made one); the hostname untouched;
+# no link but lo up (the links start down)
 dt_expect_dry() {
 	local st=$QT_DIR/$1.state want got
 	[ -s "$st" ] || { echo "no state recorded ($st)"; return 1; }
@@ -311,6 +316,8 @@ dt_expect_dry() {
 	[ "$got" = "$DT_RESOLV_SENTINEL" ] || { echo "/etc/resolv.conf changed: $got"; return 1; }
 	got=$(dt_state "$1" hostname)
 	[ "$got" = "$(hostname)" ] || { echo "hostname changed: $got"; return 1; }
+	got=$(dt_state "$1" up | grep -vx lo)
+	[ -z "$got" ] || { echo "links left up: $got"; return 1; }
 }
 
 # dt_state NAME SECTION: a section of NAME.state (addr, route, files,
