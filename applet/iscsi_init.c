@@ -70,7 +70,7 @@ int udhcpc_main(int argc, char **argv);
 /* Low memory the legacy scan reads: 512 KiB below 1 MiB. */
 enum { LOWMEM_START = 0x80000, LOWMEM_END = 0x100000 };
 
-enum { NIC_FIND, NIC_CARRIER, NIC_DHCP, NIC_READY, NIC_FAILED };
+enum { NIC_FIND, NIC_CARRIER, NIC_DHCP, NIC_DAD, NIC_READY, NIC_FAILED };
 enum { SESS_WAIT, SESS_RUN, SESS_OK, SESS_FAIL };
 
 struct globals {
@@ -317,6 +317,32 @@ static int link_is_up(const char *ifname)
 	return up;
 }
 
+/* An IPv6 address is "tentative" until duplicate address detection
+ * (about a second) is over; a login from it would fail.  Returns 1 while
+ * tentative, -1 when DAD found another host using it, 0 otherwise (also
+ * when /proc/net/if_inet6 does not list it). */
+static int ipv6_dad(const struct plan_nic *n)
+{
+	FILE *f = fopen_for_read("/proc/net/if_inet6");
+	char line[128], want[33], addr[33], dev[IFNAMSIZ + 1];
+	unsigned i, flags;
+	int rc = 0;
+
+	if (!f)
+		return 0;
+	for (i = 0; i < 16; i++)
+		sprintf(want + 2 * i, "%02x", n->ip.a[i]);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%32s %*x %*x %*x %x %16s", addr, &flags, dev) != 3
+		 || strcmp(addr, want) != 0 || strcmp(dev, n->dev) != 0)
+			continue;
+		rc = flags & 0x08 ? -1 : flags & 0x40 ? 1 : 0;	/* DADFAILED, TENTATIVE */
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
 /* --- Running commands ---------------------------------------------- */
 
 /* Print one word as a shell would need it typed. */
@@ -381,9 +407,14 @@ static int run_ip(void *vctx, unsigned step, char **argv)
 	if (pid == 0)
 		_exit(fn(argv + 1));
 	rc = wait4pid(pid);
-	if (rc == 0 && !ctx->undo && !ctx->quiet) {
-		st->done |= 1 << step;
-		st->skip |= 1 << step;
+	if (rc == 0 && !ctx->quiet) {
+		if (!ctx->undo) {
+			st->done |= 1 << step;
+			st->skip |= 1 << step;
+		} else {	/* taken back: a second undo does nothing */
+			st->done &= ~(1 << step);
+			st->skip &= ~(1 << step);
+		}
 	}
 	return rc;
 }
@@ -563,7 +594,7 @@ static void dhcp_fallback(unsigned i)
 	}
 	plan_routes(p, plan_warning, NULL);
 	nic_cmds(i, 0);
-	st->state = NIC_READY;
+	st->state = n->ip.family == IBFT_AF_INET6 ? NIC_DAD : NIC_READY;
 }
 
 static void nic_gives_up(unsigned i)
@@ -816,7 +847,25 @@ static void advance_nics(void)
 				continue;
 			}
 			nic_cmds(i, 0);
+			st->state = n->ip.family == IBFT_AF_INET6 ? NIC_DAD : NIC_READY;
+		}
+		if (st->state == NIC_DAD) {
+			int dad = ipv6_dad(n);
+
+			if (dad > 0)
+				continue;
 			st->state = NIC_READY;
+			if (dad < 0) {
+				char a[PLAN_ADDRSTRLEN];
+
+				bb_error_msg("warning: %s: ip-addr: %s is in use by "
+					"another host on %s (duplicate address "
+					"detection)", n->label,
+					ibft_addr_str(&n->ip, a), n->dev);
+				nic_cmds(i, 1);
+				st->state = NIC_FAILED;
+				continue;
+			}
 		}
 		if (st->state == NIC_DHCP && st->fallback_ms
 		 && monotonic_ms() >= st->fallback_ms)
@@ -899,6 +948,9 @@ static void nic_failed(unsigned i)
 			(n->pci_bdf >> 3) & 31, n->pci_bdf & 7);
 	else if (G.nst[i].state == NIC_CARRIER)
 		bb_error_msg("warning: %s: no link on %s", n->label, n->ifname);
+	else if (G.nst[i].state == NIC_DAD)
+		bb_error_msg("warning: %s: ip-addr: still tentative on %s "
+			"(duplicate address detection)", n->label, n->dev);
 	else if (G.nst[i].state == NIC_DHCP) {
 		bb_error_msg("warning: %s: no DHCP lease on %s in time", n->label,
 			n->ifname);
