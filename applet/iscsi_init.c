@@ -88,6 +88,7 @@ struct globals {
 		unsigned rec_len;
 		char *rec;		/* the lease record being read */
 		unsigned long long fallback_ms;	/* iBFT NIC: give DHCP up then */
+		smallint vlan_failed;	/* its VLAN device could not be made */
 		uint32_t lease_time;
 		char *rootpath;		/* what the lease said, for net-IF.conf */
 		struct rootpath *rp;	/* its target, until the NIC is up */
@@ -394,6 +395,8 @@ static int run_ip(void *vctx, unsigned step, char **argv)
 	if (!ctx->quiet
 	 && (ctx->undo ? !(st->done & (1 << step)) : (st->skip & (1 << step))))
 		return 0;
+	if (st->vlan_failed && !ctx->undo && step > PLAN_STEP_LINK)
+		return 0;	/* nothing to put on a VLAN that is not there */
 	if ((G.opts & (OPT_n | OPT_v)) && !ctx->quiet)
 		print_cmd(G.opts & OPT_n ? "ip " : "+ ip ", argv);
 	if ((G.opts & OPT_n) && !ctx->force) {
@@ -407,6 +410,8 @@ static int run_ip(void *vctx, unsigned step, char **argv)
 	if (pid == 0)
 		_exit(fn(argv + 1));
 	rc = wait4pid(pid);
+	if (rc && !ctx->undo && step == PLAN_STEP_VLAN)
+		st->vlan_failed = 1;
 	if (rc == 0 && !ctx->quiet) {
 		if (!ctx->undo) {
 			st->done |= 1 << step;
@@ -424,6 +429,35 @@ static int nic_cmds(unsigned i, int undo)
 	struct ip_ctx ctx = { .nic = i, .undo = undo };
 
 	return plan_nic_cmds(&G.plan, i, undo, run_ip, &ctx);
+}
+
+/* Apply NIC i's commands; then it is ready (IPv6: after DAD).  A VLAN
+ * that cannot be made leaves nothing to log in through: what was done is
+ * taken back and the NIC given up.  Returns 0 or -1. */
+static int configure_nic(unsigned i)
+{
+	struct plan_nic *n = &G.plan.nic[i];
+	struct nic_state *st = &G.nst[i];
+
+	if (n->vlan_id && !(G.opts & OPT_n)) {
+		char *p = sys_net(n->dev, "flags");
+
+		if (access(p, F_OK) == 0) {	/* there already: not ours */
+			st->skip |= 1 << PLAN_STEP_VLAN;
+			if (link_is_up(n->dev))
+				st->skip |= 1 << PLAN_STEP_VLINK;
+		}
+		free(p);
+	}
+	nic_cmds(i, 0);
+	st->state = n->ip.family == IBFT_AF_INET6 ? NIC_DAD : NIC_READY;
+	if (!st->vlan_failed)
+		return 0;
+	bb_error_msg("warning: %s: vlan: can't make %s (VLAN %u on %s); is "
+		"the 8021q module loaded?", n->label, n->dev, n->vlan_id, n->ifname);
+	nic_cmds(i, 1);
+	st->state = NIC_FAILED;
+	return -1;
 }
 
 static void start_session(unsigned i)
@@ -593,8 +627,7 @@ static void dhcp_fallback(unsigned i)
 		G.have_default = 1;
 	}
 	plan_routes(p, plan_warning, NULL);
-	nic_cmds(i, 0);
-	st->state = n->ip.family == IBFT_AF_INET6 ? NIC_DAD : NIC_READY;
+	configure_nic(i);
 }
 
 static void nic_gives_up(unsigned i)
@@ -846,8 +879,8 @@ static void advance_nics(void)
 				start_dhcp(i);
 				continue;
 			}
-			nic_cmds(i, 0);
-			st->state = n->ip.family == IBFT_AF_INET6 ? NIC_DAD : NIC_READY;
+			if (configure_nic(i) != 0)
+				continue;
 		}
 		if (st->state == NIC_DAD) {
 			int dad = ipv6_dad(n);
@@ -875,9 +908,7 @@ static void advance_nics(void)
 
 			l = xmalloc(sizeof(*l));
 			if (read_lease(i, l)) {
-				if (apply_lease(i, l) == 0) {
-					nic_cmds(i, 0);
-					st->state = NIC_READY;
+				if (apply_lease(i, l) == 0 && configure_nic(i) == 0) {
 					if (st->rp && add_rootpath_session(i) != 0) {
 						/* nothing half-done: no session, no config */
 						if (!(G.opts & OPT_n))
@@ -931,7 +962,7 @@ static void session_failed(unsigned i)
 		why = "iscsistart was killed";
 	bb_error_msg("warning: %s: %s at %s:%u via %s: %s", s->label, s->name,
 		ibft_addr_str(&s->ip, ip), s->port,
-		n->ifname[0] ? n->ifname : n->label, why);
+		n->dev[0] ? n->dev : n->label, why);
 }
 
 static void nic_failed(unsigned i)
@@ -1079,7 +1110,7 @@ static int execute(void)
 			char ip[48];
 			bb_error_msg("%s: logged in to %s at %s:%u via %s", s->label,
 				s->name, ibft_addr_str(&s->ip, ip), s->port,
-				G.plan.nic[s->nic].ifname);
+				G.plan.nic[s->nic].dev);
 		}
 	}
 	for (i = 0; i < G.plan.nr_nics; i++)
