@@ -50,6 +50,16 @@ int addr_in_subnet(const struct ibft_addr *a, const struct ibft_addr *net,
 	return 1;
 }
 
+/* A gateway outside the NIC's subnet (a /32 lease's router, a firmware's
+ * odd setting) is taken to be on the link, as iPXE takes it; an IPv6
+ * link-local one is on the link anyway. */
+static int needs_onlink(const struct ibft_addr *gw, const struct plan_nic *n)
+{
+	if (gw->family == IBFT_AF_INET6 && gw->a[0] == 0xfe && (gw->a[1] & 0xc0) == 0x80)
+		return 0;
+	return !addr_is_zero(gw) && !addr_in_subnet(gw, &n->ip, n->prefix);
+}
+
 void plan_add_dns(struct plan *p, const struct ibft_addr *a)
 {
 	unsigned i;
@@ -286,10 +296,7 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 				arg(&c, "default"); arg(&c, "via");
 				arg(&c, "%s", ibft_addr_str(&n->gateway, s));
 				arg(&c, "dev"); arg(&c, "%s", n->dev);
-				/* A gateway outside the NIC's subnet (a /32
-				 * lease's router, a firmware's odd setting) is
-				 * taken to be on the link, as iPXE takes it. */
-				if (!undo && !addr_in_subnet(&n->gateway, &n->ip, n->prefix))
+				if (!undo && needs_onlink(&n->gateway, n))
 					arg(&c, "onlink");
 			} else {
 				const struct plan_route *r;
@@ -308,8 +315,7 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 					arg(&c, "%s", ibft_addr_str(&r->via, s));
 				}
 				arg(&c, "dev"); arg(&c, "%s", n->dev);
-				if (!undo && !addr_is_zero(&r->via)
-				 && !addr_in_subnet(&r->via, &n->ip, n->prefix))
+				if (!undo && needs_onlink(&r->via, n))
 					arg(&c, "onlink");
 			}
 			rc = emit(ctx, id, c.argv);

@@ -198,6 +198,20 @@ static void gateway_outside_the_nics_subnet_is_on_link(void **state)
 		"1: link set dev eth0 down\n");
 }
 
+/* An IPv6 link-local gateway is on the link without saying so. */
+static void ipv6_link_local_gateway_needs_no_onlink(void **state)
+{
+	(void)state;
+	nic(0, "2001:db8::15", 64, "fe80::1", 3);
+	target(0, 0, "2001:db8:1::100", 3);
+	build();
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 2001:db8::15/64 dev eth0\n"
+		"4: route add default via fe80::1 dev eth0\n"
+		"5: route add 2001:db8:1::100/128 via fe80::1 dev eth0\n");
+}
+
 /* RFC 3442: a classless route whose router is 0.0.0.0 is on the link. */
 static void classless_route_without_router_is_on_link(void **state)
 {
@@ -436,6 +450,7 @@ int main(void)
 		cmocka_unit_test_setup(off_subnet_without_gateway_warns_and_adds_nothing, setup),
 		cmocka_unit_test_setup(gateway_outside_the_nics_subnet_is_on_link, setup),
 		cmocka_unit_test_setup(classless_route_without_router_is_on_link, setup),
+		cmocka_unit_test_setup(ipv6_link_local_gateway_needs_no_onlink, setup),
 		cmocka_unit_test_setup(two_sessions_to_one_address_share_one_route, setup),
 		cmocka_unit_test_setup(only_boot_selected_targets_are_logged_in, setup),
 		cmocka_unit_test_setup(no_boot_selected_target_means_every_valid_one, setup),
