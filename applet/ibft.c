@@ -462,6 +462,16 @@ long ibft_scan(const uint8_t *mem, size_t len, unsigned long base)
 	return -1;
 }
 
+char *ibft_plain(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	return s;
+}
+
 char *ibft_addr_str(const struct ibft_addr *a, char *buf)
 {
 	char *p = buf;

@@ -144,6 +144,9 @@ int ibft_read_sysfs(const char *root, struct ibft_table *out,
 /* Format helpers, pure. */
 /* "10.0.0.1" / "fe80::1"; "" for IBFT_AF_NONE.  buf >= 46 bytes. */
 char *ibft_addr_str(const struct ibft_addr *a, char *buf);
+/* Make a message that quotes outside data one line of plain text: each
+ * byte outside printable ASCII becomes '?'.  Returns s. */
+char *ibft_plain(char *s);
 /* Linux's integer form of the 8-byte LUN (scsilun_to_int). */
 uint64_t ibft_lun_int(const uint8_t lun[8]);
 

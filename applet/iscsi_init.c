@@ -93,7 +93,6 @@ struct globals {
 		char *rootpath;		/* what the lease said, for net-IF.conf */
 		struct rootpath *rp;	/* its target, until the NIC is up */
 	} nst[PLAN_MAX_NICS];
-	smallint have_default;	/* a NIC carries the default route */
 	const char *iqn;	/* -I */
 	char first_ip[16];	/* DHCP child: the address it was bound to */
 	char namebuf[256];	/* an initiator name read or made */
@@ -617,15 +616,7 @@ static void dhcp_fallback(unsigned i)
 	st->dhcp_pid = 0;
 	close(st->dhcp_fd);
 	n->use_dhcp = 0;
-	plan_add_dns(p, &n->dns1);
-	plan_add_dns(p, &n->dns2);
-	if (!p->hostname[0])
-		strcpy(p->hostname, n->hostname);
-	if (!G.have_default && n->gateway.family != IBFT_AF_NONE
-	 && n->gateway.family == n->ip.family) {
-		n->default_route = 1;
-		G.have_default = 1;
-	}
+	plan_take_nic(p, n);
 	plan_routes(p, plan_warning, NULL);
 	configure_nic(i);
 }
@@ -732,8 +723,6 @@ static int apply_lease(unsigned i, const struct lease *l)
 			: xstrdup(l->rootpath);
 		st->rp = xmemdup(&rp, sizeof(rp));
 	}
-	if (!p->hostname[0])
-		strcpy(p->hostname, n->hostname);
 	for (k = 0; k < l->nr_routes && p->nr_routes < PLAN_MAX_ROUTES; k++) {
 		const struct lease_route *lr = &l->route[k];
 		struct plan_route *r;
@@ -748,10 +737,7 @@ static int apply_lease(unsigned i, const struct lease *l)
 		r->prefix = lr->prefix;
 		r->via = lr->gw;
 	}
-	if (!G.have_default && n->gateway.family) {
-		n->default_route = 1;
-		G.have_default = 1;
-	}
+	plan_take_nic(p, n);	/* after the lease's DNS servers: they go first */
 	plan_routes(p, plan_warning, NULL);
 	return 0;
 }
@@ -1241,10 +1227,12 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 		if (!G.plan.initiator[0] && !(G.opts & OPT_p))
 			bb_error_msg_and_die("iBFT %s: initiator: initiator-name: not "
 				"set (and no -I or %s)", G.source, INITIATORNAME);
-		for (i = 0; i < G.plan.nr_nics; i++) {
-			G.have_default |= G.plan.nic[i].default_route;
-			if (!ENABLE_FEATURE_ISCSI_INIT_DHCP)	/* as the table says */
+		for (i = 0; !ENABLE_FEATURE_ISCSI_INIT_DHCP && i < G.plan.nr_nics; i++) {
+			if (G.plan.nic[i].use_dhcp) {	/* no DHCP: as the table says */
 				G.plan.nic[i].use_dhcp = 0;
+				plan_take_nic(&G.plan, &G.plan.nic[i]);
+				plan_routes(&G.plan, plan_warning, NULL);
+			}
 		}
 	} else {
 		if (G.opts & OPT_p)

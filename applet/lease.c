@@ -18,9 +18,8 @@ static int bad(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	for (; errlen && *err; err++)	/* values quoted: plain text only */
-		if ((unsigned char)*err < 0x20 || (unsigned char)*err >= 0x7f)
-			*err = '?';
+	if (errlen)	/* values quoted: plain text only */
+		ibft_plain(err);
 	return -1;
 }
 

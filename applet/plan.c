@@ -72,10 +72,25 @@ void plan_add_dns(struct plan *p, const struct ibft_addr *a)
 	p->dns[p->nr_dns++] = *a;
 }
 
+void plan_take_nic(struct plan *p, struct plan_nic *n)
+{
+	unsigned i;
+
+	plan_add_dns(p, &n->dns1);
+	plan_add_dns(p, &n->dns2);
+	if (!p->hostname[0])
+		strcpy(p->hostname, n->hostname);
+	for (i = 0; i < p->nr_nics; i++)
+		if (p->nic[i].default_route)
+			return;
+	if (n->gateway.family != IBFT_AF_NONE && n->gateway.family == n->ip.family)
+		n->default_route = 1;
+}
+
 unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		plan_report_fn report, void *ctx)
 {
-	unsigned i, j, any_boot = 0, have_default = 0;
+	unsigned i, j, any_boot = 0;
 	unsigned tpgt = p->tpgt;
 
 	memset(p, 0, sizeof(*p));
@@ -112,17 +127,8 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		for (i = 0; i < p->nr_nics; i++) {
 			struct plan_nic *pn = &p->nic[i];
 
-			if (pn->boot != !j || pn->use_dhcp)
-				continue;
-			plan_add_dns(p, &pn->dns1);
-			plan_add_dns(p, &pn->dns2);
-			if (!p->hostname[0])
-				strcpy(p->hostname, pn->hostname);
-			if (!have_default && pn->gateway.family != IBFT_AF_NONE
-			 && pn->gateway.family == pn->ip.family) {
-				pn->default_route = 1;
-				have_default = 1;
-			}
+			if (pn->boot == !j && !pn->use_dhcp)
+				plan_take_nic(p, pn);
 		}
 	}
 

@@ -77,6 +77,10 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 
 /* Add a DNS server unless it is unset, known already, or one too many. */
 void plan_add_dns(struct plan *p, const struct ibft_addr *a);
+/* A configured NIC's settings join the plan: its DNS servers, its host
+ * name when there is none yet, and the default route through its gateway
+ * when no NIC carries one yet. */
+void plan_take_nic(struct plan *p, struct plan_nic *n);
 
 /* Add a host route for every session whose target lies outside its NIC's
  * subnet, via that NIC's gateway, so each session leaves through the NIC

@@ -23,11 +23,8 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	if (n > 0 && (size_t)n < errlen)
 		vsnprintf(err + n, errlen - n, fmt, ap);
 	va_end(ap);
-	/* the part quoted may be anything a DHCP server sent: one line of
-	 * plain text, no terminal escapes */
-	for (; errlen && *err; err++)
-		if ((unsigned char)*err < 0x20 || (unsigned char)*err >= 0x7f)
-			*err = '?';
+	if (errlen)	/* the part quoted may be anything a DHCP server sent */
+		ibft_plain(err);
 	return -1;
 }
 
