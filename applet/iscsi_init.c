@@ -9,7 +9,9 @@
 //applet:IF_ISCSI_INIT(APPLET_ODDNAME(iscsi-init, iscsi_init, BB_DIR_SBIN, BB_SUID_DROP, iscsi_init))
 
 //usage:#define iscsi_init_trivial_usage
-//usage:       "[-npsvdk] [-f FILE] [-i IF[,IF]...] [-t SEC] [-x PROG] [-g TPGT] [-I IQN]"
+//usage:       "[-nv" IF_FEATURE_ISCSI_INIT_PRINT("ps") IF_FEATURE_ISCSI_INIT_DHCP("dk") "] [-f FILE]"
+//usage:	IF_FEATURE_ISCSI_INIT_DHCP(" [-i IF[,IF]...]")
+//usage:       " [-t SEC] [-x PROG] [-g TPGT] [-I IQN]"
 //usage:#define iscsi_init_full_usage "\n\n"
 //usage:       "Configure the network from the iSCSI Boot Firmware Table\n"
 //usage:       "(or DHCP) and log in to the boot targets with iscsistart\n"
@@ -886,10 +888,10 @@ static void advance_nics(void)
 				continue;
 			}
 		}
-		if (st->state == NIC_DHCP && st->fallback_ms
-		 && monotonic_ms() >= st->fallback_ms)
+		if (ENABLE_FEATURE_ISCSI_INIT_DHCP && st->state == NIC_DHCP
+		 && st->fallback_ms && monotonic_ms() >= st->fallback_ms)
 			dhcp_fallback(i);
-		if (st->state == NIC_DHCP) {
+		if (ENABLE_FEATURE_ISCSI_INIT_DHCP && st->state == NIC_DHCP) {
 			struct lease *l;
 
 			l = xmalloc(sizeof(*l));
@@ -1193,6 +1195,8 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 		&timeout, &G.prog, &tpgt, &iqn, &ifs);
 	if (!ENABLE_FEATURE_ISCSI_INIT_PRINT)
 		G.opts &= ~(OPT_p | OPT_s);
+	if (!ENABLE_FEATURE_ISCSI_INIT_DHCP)
+		G.opts &= ~(OPT_i | OPT_d | OPT_k);
 	G.deadline = monotonic_ms() + timeout * 1000ULL;
 
 	G.plan.tpgt = tpgt;
@@ -1240,7 +1244,7 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 		plan_from_interfaces(ifs);
 	}
 
-	if (G.opts & OPT_p) {
+	if (ENABLE_FEATURE_ISCSI_INIT_PRINT && (G.opts & OPT_p)) {
 		char *rec = xmalloc(4096);
 
 		for (i = 0; i < G.plan.nr_nics; i++)
