@@ -80,12 +80,12 @@ $(TESTS_FUZZ_CORPUS)/.stamp: $(TESTS_OUT)/mkibft
 # What a DHCP server controls: root-path, the lease record, DNS replies.
 TESTS_FUZZ_DHCP_CORPUS := $(TESTS_OUT)/fuzz-corpus/dhcp
 
-$(TESTS_OUT)/fuzz_rootpath: $(REPO)/tests/fuzz/fuzz_rootpath.c $(REPO)/applet/rootpath.c \
+$(TESTS_OUT)/fuzz_dhcp: $(REPO)/tests/fuzz/fuzz_dhcp.c $(REPO)/applet/rootpath.c \
 		$(REPO)/applet/rootpath.h $(REPO)/applet/lease.c $(REPO)/applet/lease.h \
 		$(REPO)/applet/dns.c $(REPO)/applet/dns.h $(REPO)/applet/ibft.c \
 		| $(TESTS_OUT) fuzz-deps
 	$(TESTS_CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $(REPO)/tests/fuzz/fuzz_rootpath.c \
+		-fno-sanitize-recover=all -o $@ $(REPO)/tests/fuzz/fuzz_dhcp.c \
 		$(REPO)/applet/rootpath.c $(REPO)/applet/lease.c $(REPO)/applet/dns.c \
 		$(REPO)/applet/ibft.c
 
@@ -105,13 +105,13 @@ fuzz-deps:
 	@$(REPO)/scripts/need-packages.sh libclang-rt-$$($(TESTS_CLANG) -dumpversion | cut -d. -f1)-dev
 
 fuzz: fuzz-deps $(TESTS_OUT)/fuzz_ibft $(TESTS_FUZZ_CORPUS)/.stamp \
-		$(TESTS_OUT)/fuzz_rootpath $(TESTS_FUZZ_DHCP_CORPUS)/.stamp
+		$(TESTS_OUT)/fuzz_dhcp $(TESTS_FUZZ_DHCP_CORPUS)/.stamp
 	rm -rf $(TESTS_OUT)/fuzz-work
 	mkdir -p $(TESTS_OUT)/fuzz-work/ibft $(TESTS_OUT)/fuzz-work/dhcp
 	$(TESTS_OUT)/fuzz_ibft $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) -max_len=4096 \
 		-artifact_prefix=$(TESTS_OUT)/fuzz-ibft- \
 		$(TESTS_OUT)/fuzz-work/ibft $(TESTS_FUZZ_CORPUS)
-	$(TESTS_OUT)/fuzz_rootpath $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) -max_len=2048 \
+	$(TESTS_OUT)/fuzz_dhcp $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) -max_len=2048 \
 		-artifact_prefix=$(TESTS_OUT)/fuzz-dhcp- \
 		$(TESTS_OUT)/fuzz-work/dhcp $(TESTS_FUZZ_DHCP_CORPUS)
 
