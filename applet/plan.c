@@ -1,5 +1,5 @@
-/* Boot plan: built from a source (iBFT now, DHCP later), turned into the
- * command lines that -n prints and the executor runs.  Pure (see plan.h). */
+/* Boot plan: built from a source (iBFT table or -i interfaces), the NICs
+ * the executor found, the initiator name, routes.  Pure (see plan.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,12 +17,12 @@ static void say(plan_report_fn report, void *ctx, const char *fmt, ...)
 		report(ctx, msg);
 }
 
-static int addr_equal(const struct ibft_addr *a, const struct ibft_addr *b)
+int addr_equal(const struct ibft_addr *a, const struct ibft_addr *b)
 {
 	return a->family == b->family && memcmp(a->a, b->a, 16) == 0;
 }
 
-static int addr_is_zero(const struct ibft_addr *a)
+int addr_is_zero(const struct ibft_addr *a)
 {
 	unsigned i;
 
@@ -48,16 +48,6 @@ int addr_in_subnet(const struct ibft_addr *a, const struct ibft_addr *net,
 			return 0;
 	}
 	return 1;
-}
-
-/* A gateway outside the NIC's subnet (a /32 lease's router, a firmware's
- * odd setting) is taken to be on the link, as iPXE takes it; an IPv6
- * link-local one is on the link anyway. */
-static int needs_onlink(const struct ibft_addr *gw, const struct plan_nic *n)
-{
-	if (gw->family == IBFT_AF_INET6 && gw->a[0] == 0xfe && (gw->a[1] & 0xc0) == 0x80)
-		return 0;
-	return !addr_is_zero(gw) && !addr_in_subnet(gw, &n->ip, n->prefix);
 }
 
 void plan_add_dns(struct plan *p, const struct ibft_addr *a)
@@ -94,6 +84,7 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 	unsigned tpgt = p->tpgt;
 
 	memset(p, 0, sizeof(*p));
+	p->source = PLAN_SOURCE_IBFT;
 	p->tpgt = tpgt;
 	strcpy(p->initiator, t->initiator.name);
 
@@ -109,14 +100,15 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		pn->boot = !!(n->flags & IBFT_FL_BOOT);
 		pn->origin = n->origin;
 		/* what a DHCP-configured firmware NIC had is stale: ask again */
-		pn->use_dhcp = n->origin == IBFT_ORIGIN_DHCP;
+		pn->dhcp_state = n->origin == IBFT_ORIGIN_DHCP
+			? PLAN_DHCP_WAIT : PLAN_DHCP_NO;
 		pn->ip = n->ip;
 		pn->gateway = n->gateway;
 		pn->dns1 = n->dns1;
 		pn->dns2 = n->dns2;
 		pn->dhcp = n->dhcp;
 		strcpy(pn->hostname, n->hostname);
-		if (pn->ip.family == IBFT_AF_NONE && !pn->use_dhcp)
+		if (pn->ip.family == IBFT_AF_NONE && !pn->dhcp_state)
 			say(report, ctx, "%s: ip-addr: not set; the interface "
 				"will be brought up without an address", pn->label);
 	}
@@ -127,7 +119,7 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		for (i = 0; i < p->nr_nics; i++) {
 			struct plan_nic *pn = &p->nic[i];
 
-			if (pn->boot == !j && !pn->use_dhcp)
+			if (pn->boot == !j && !pn->dhcp_state)
 				plan_take_nic(p, pn);
 		}
 	}
@@ -174,8 +166,9 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 		const struct plan_nic *n = &p->nic[s->nic];
 		struct plan_route *r;
 
-		if (s->routed || n->ip.family == IBFT_AF_NONE || n->use_dhcp == 1)
-			continue;	/* not configured yet */
+		if (s->routed || n->ip.family == IBFT_AF_NONE
+		 || n->dhcp_state == PLAN_DHCP_WAIT || s->ip.family == IBFT_AF_NONE)
+			continue;	/* not configured or not resolved yet */
 		s->routed = 1;
 		if (addr_in_subnet(&s->ip, &n->ip, n->prefix))
 			continue;
@@ -204,216 +197,109 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 	}
 }
 
-/* Command builder: up to PLAN_MAX_ARGS words in a local buffer. */
-struct cmd {
-	char *argv[PLAN_MAX_ARGS];
-	char buf[512];
-	unsigned argc, used;
-};
 
-static void cmd_start(struct cmd *c)
+int plan_from_interfaces(struct plan *p, const char *list, char *err,
+		size_t errlen)
 {
-	c->argc = 0;
-	c->used = 0;
-}
+	unsigned tpgt = p->tpgt;
 
-static void arg(struct cmd *c, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
+	memset(p, 0, sizeof(*p));
+	p->source = PLAN_SOURCE_DHCP;
+	p->tpgt = tpgt;
+	while (*list) {
+		size_t len = strcspn(list, ",");
+		struct plan_nic *n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(c->buf + c->used, sizeof(c->buf) - c->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (unsigned)n >= sizeof(c->buf) - c->used
-	 || c->argc >= PLAN_MAX_ARGS - 1)
-		return;	/* cannot happen with our bounded inputs */
-	c->argv[c->argc++] = c->buf + c->used;
-	c->argv[c->argc] = NULL;
-	c->used += n + 1;
-}
-
-static int addr_prefix_arg(struct cmd *c, const struct ibft_addr *a, unsigned prefix)
-{
-	char s[48];
-
-	arg(c, "%s/%u", ibft_addr_str(a, s), prefix);
+		if (len >= PLAN_IFNAMSIZ || memchr(list, '/', len)
+		 || (len && strspn(list, ".") >= len)) {
+			snprintf(err, errlen, "-i: '%.*s' is not an interface name",
+				(int)len, list);
+			return -1;
+		}
+		if (len && p->nr_nics == PLAN_MAX_NICS) {
+			snprintf(err, errlen, "-i: more than %u interfaces",
+				PLAN_MAX_NICS);
+			return -1;
+		}
+		if (len) {
+			n = &p->nic[p->nr_nics++];
+			memcpy(n->label, list, len);
+			memcpy(n->ifname, list, len);
+			n->dhcp_state = PLAN_DHCP_WAIT;
+		}
+		list += len + (list[len] == ',');
+	}
+	if (!p->nr_nics) {
+		snprintf(err, errlen, "-i: no interface named");
+		return -1;
+	}
 	return 0;
 }
 
-int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
-		plan_emit_fn emit, void *ctx)
+int plan_choose_initiator(struct plan *p, const char *own, const char *opt,
+		const char *file)
 {
-	const struct plan_nic *n = &p->nic[nic];
-	struct cmd c;
-	char s[48];
-	int step, last, rc;
+	const char *name = p->initiator[0] ? p->initiator : NULL;
 	unsigned i;
 
-	/* Steps, in "do" order; undo walks them backwards. */
-	enum {
-		VLAN = PLAN_STEP_VLAN, LINK = PLAN_STEP_LINK,
-		VLINK = PLAN_STEP_VLINK, ADDR = PLAN_STEP_ADDR,
-		DFLT = PLAN_STEP_DEFAULT, HOST = PLAN_STEP_HOST, NR_STEPS
-	};
-
-	for (last = 0, step = 0; step < NR_STEPS; step++) {
-		int st = undo ? NR_STEPS - 1 - step : step;
-
-		for (i = 0; ; i++) {
-			unsigned id = st;
-
-			cmd_start(&c);
-			if (st == VLAN || st == VLINK) {
-				if (!n->vlan_id || i)
-					break;
-				if (st == VLAN) {
-					arg(&c, "link"); arg(&c, undo ? "del" : "add");
-					if (!undo) {
-						arg(&c, "link"); arg(&c, "%s", n->ifname);
-						arg(&c, "name");
-					}
-					arg(&c, "%s", n->dev);
-					if (!undo) {
-						arg(&c, "type"); arg(&c, "vlan");
-						arg(&c, "id"); arg(&c, "%u", n->vlan_id);
-					}
-				} else {
-					if (undo)	/* deleting the VLAN did it */
-						break;
-					arg(&c, "link"); arg(&c, "set"); arg(&c, "dev");
-					arg(&c, "%s", n->dev); arg(&c, "up");
-				}
-			} else if (st == LINK) {
-				if (i)
-					break;
-				arg(&c, "link"); arg(&c, "set"); arg(&c, "dev");
-				arg(&c, "%s", n->ifname); arg(&c, undo ? "down" : "up");
-			} else if (st == ADDR) {
-				if (i || n->ip.family == IBFT_AF_NONE)
-					break;
-				arg(&c, "addr"); arg(&c, undo ? "del" : "add");
-				addr_prefix_arg(&c, &n->ip, n->prefix);
-				arg(&c, "dev"); arg(&c, "%s", n->dev);
-			} else if (st == DFLT) {
-				if (i || !n->default_route)
-					break;
-				arg(&c, "route"); arg(&c, undo ? "del" : "add");
-				arg(&c, "default"); arg(&c, "via");
-				arg(&c, "%s", ibft_addr_str(&n->gateway, s));
-				arg(&c, "dev"); arg(&c, "%s", n->dev);
-				if (!undo && needs_onlink(&n->gateway, n))
-					arg(&c, "onlink");
-			} else {
-				const struct plan_route *r;
-
-				if (i == p->nr_routes)
-					break;
-				id = undo ? p->nr_routes - 1 - i : i;
-				r = &p->route[id];
-				id += PLAN_STEP_HOST;
-				if (r->nic != nic)
-					continue;
-				arg(&c, "route"); arg(&c, undo ? "del" : "add");
-				addr_prefix_arg(&c, &r->dst, r->prefix);
-				if (!addr_is_zero(&r->via)) {	/* RFC 3442: 0 is on-link */
-					arg(&c, "via");
-					arg(&c, "%s", ibft_addr_str(&r->via, s));
-				}
-				arg(&c, "dev"); arg(&c, "%s", n->dev);
-				if (!undo && needs_onlink(&r->via, n))
-					arg(&c, "onlink");
-			}
-			rc = emit(ctx, id, c.argv);
-			if (rc)
-				last = rc;
+	if (!name)
+		name = own && own[0] ? own : opt && opt[0] ? opt
+			: file && file[0] ? file : NULL;
+	if (name) {
+		if (name != p->initiator) {
+			strncpy(p->initiator, name, sizeof(p->initiator) - 1);
+			p->initiator[sizeof(p->initiator) - 1] = '\0';
 		}
+		return 0;
 	}
-	return last;
+	if (p->source != PLAN_SOURCE_DHCP)
+		return -1;
+	/* open-iscsi's own prefix and the first interface's MAC we know */
+	for (i = 0; i < p->nr_nics; i++) {
+		const uint8_t *m = p->nic[i].mac;
+
+		if (m[0] | m[1] | m[2] | m[3] | m[4] | m[5])
+			break;
+	}
+	{
+		static const uint8_t zero[6];
+		const uint8_t *m = i < p->nr_nics ? p->nic[i].mac : zero;
+
+		snprintf(p->initiator, sizeof(p->initiator),
+			"iqn.2005-03.org.open-iscsi:%02x%02x%02x%02x%02x%02x",
+			m[0], m[1], m[2], m[3], m[4], m[5]);
+	}
+	return 0;
 }
 
-void iscsistart_argv(struct plan_argv *a, const struct plan *p,
-		const struct plan_session *s, const char *prog, int mask)
+void plan_nic_found(struct plan *p, unsigned i, const char *ifname,
+		const uint8_t *mac)
 {
-	struct cmd c;
-	char ip[48];
+	struct plan_nic *n = &p->nic[i];
 
-	cmd_start(&c);
-	arg(&c, "%s", prog);
-	arg(&c, "-i"); arg(&c, "%s", p->initiator);
-	arg(&c, "-t"); arg(&c, "%s", s->name);
-	arg(&c, "-g"); arg(&c, "%u", p->tpgt);
-	arg(&c, "-a"); arg(&c, "%s", ibft_addr_str(&s->ip, ip));
-	arg(&c, "-p"); arg(&c, "%u", s->port);
-	if (s->chap_name[0]) {
-		arg(&c, "-u"); arg(&c, "%s", s->chap_name);
-		arg(&c, "-w"); arg(&c, "%s", mask ? "***" : s->chap_secret);
+	if (n->ifname != ifname) {
+		strncpy(n->ifname, ifname, sizeof(n->ifname) - 1);
+		n->ifname[sizeof(n->ifname) - 1] = '\0';
 	}
-	if (s->rchap_name[0]) {
-		arg(&c, "-U"); arg(&c, "%s", s->rchap_name);
-		arg(&c, "-W"); arg(&c, "%s", mask ? "***" : s->rchap_secret);
+	if (p->source == PLAN_SOURCE_DHCP && mac)
+		memcpy(n->mac, mac, 6);
+	if (n->vlan_id) {
+		char dev[PLAN_IFNAMSIZ];
+
+		snprintf(dev, sizeof(dev), "%.10s.%u", n->ifname,
+			n->vlan_id % 10000);
+		strcpy(n->dev, dev);
+	} else {
+		strcpy(n->dev, n->ifname);
 	}
-	/* Move into the caller's storage: pointers into a.buf. */
-	memcpy(a->buf, c.buf, c.used);
-	for (c.used = 0; c.used <= c.argc; c.used++)
-		a->argv[c.used] = c.argv[c.used]
-			? a->buf + (c.argv[c.used] - c.buf) : NULL;
 }
 
-void plan_record(char *out, size_t size, const struct plan *p,
-		const struct plan_session *s, int show_secrets)
+void plan_nic_static(struct plan *p, unsigned i, plan_report_fn report,
+		void *ctx)
 {
-	const struct plan_nic *n = &p->nic[s->nic];
-	char a[48];
-	size_t len = 0;
+	struct plan_nic *n = &p->nic[i];
 
-#define PUT(...) do { \
-	int k_ = snprintf(out + len, size - len, __VA_ARGS__); \
-	if (k_ > 0) len += (size_t)k_ < size - len ? (size_t)k_ : size - len - 1; \
-} while (0)
-	out[0] = '\0';
-	if (size < 2)
-		return;
-	PUT("# BEGIN RECORD iscsi-init\n");
-	if (p->initiator[0])
-		PUT("iface.initiatorname = %s\n", p->initiator);
-	PUT("iface.transport_name = tcp\n");
-	PUT("iface.hwaddress = %02x:%02x:%02x:%02x:%02x:%02x\n", n->mac[0],
-		n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
-	PUT("iface.bootproto = %s\n", n->origin == IBFT_ORIGIN_DHCP
-		|| n->dhcp.family != IBFT_AF_NONE ? "DHCP" : "STATIC");
-	if (n->ip.family != IBFT_AF_NONE)
-		PUT("iface.ipaddress = %s\n", ibft_addr_str(&n->ip, a));
-	if (n->prefix)
-		PUT("iface.prefix_len = %u\n", n->prefix);
-	if (n->ip.family == IBFT_AF_INET) {
-		uint32_t m = n->prefix ? 0xffffffffu << (32 - n->prefix) : 0;
-		PUT("iface.subnet_mask = %u.%u.%u.%u\n", m >> 24,
-			(m >> 16) & 255, (m >> 8) & 255, m & 255);
-	}
-	if (n->gateway.family != IBFT_AF_NONE)
-		PUT("iface.gateway = %s\n", ibft_addr_str(&n->gateway, a));
-	if (n->dns1.family != IBFT_AF_NONE)
-		PUT("iface.primary_dns = %s\n", ibft_addr_str(&n->dns1, a));
-	if (n->dns2.family != IBFT_AF_NONE)
-		PUT("iface.secondary_dns = %s\n", ibft_addr_str(&n->dns2, a));
-	PUT("iface.vlan_id = %u\n", n->vlan_id);
-	if (n->ifname[0])
-		PUT("iface.net_ifacename = %s\n", n->ifname);
-	PUT("node.name = %s\n", s->name);
-	PUT("node.conn[0].address = %s\n", ibft_addr_str(&s->ip, a));
-	PUT("node.conn[0].port = %u\n", s->port);
-	if (s->chap_name[0])
-		PUT("node.session.auth.username = %s\n", s->chap_name);
-	if (s->chap_secret[0])
-		PUT("node.session.auth.password = %s\n",
-			show_secrets ? s->chap_secret : "********");
-	if (s->rchap_name[0])
-		PUT("node.session.auth.username_in = %s\n", s->rchap_name);
-	if (s->rchap_secret[0])
-		PUT("node.session.auth.password_in = %s\n",
-			show_secrets ? s->rchap_secret : "********");
-	PUT("node.boot_lun = %llu\n", (unsigned long long)ibft_lun_int(s->lun));
-	PUT("# END RECORD\n");
-#undef PUT
+	n->dhcp_state = PLAN_DHCP_FALLBACK;
+	plan_take_nic(p, n);
+	plan_routes(p, report, ctx);
 }

@@ -1,6 +1,8 @@
 /* The boot plan: what iscsi-init will do, whatever the source (iBFT,
- * DHCP).  Building it and turning it into command lines is pure; the
- * executor in iscsi_init.c applies it. */
+ * DHCP).  Every decision is made here, purely: plan.c builds and changes
+ * the plan (plan_lease.c for what a DHCP lease brings), plan_cmd.c turns
+ * it into command lines.  The executor (exec.c) only applies it and
+ * reports what it found through these functions. */
 #ifndef ISCSI_INIT_PLAN_H
 #define ISCSI_INIT_PLAN_H 1
 
@@ -14,6 +16,23 @@ enum {
 	PLAN_IFNAMSIZ = 16,
 	PLAN_MAX_ARGS = 24,		/* longest command we build */
 	PLAN_ADDRSTRLEN = 46 + 4,	/* address plus "/128" */
+	PLAN_ROOTPATH_MAX = 1024,	/* option 17 as net-IF.conf keeps it */
+	PLAN_SERVER_MAX = 253,		/* a DNS name, RFC 1035 */
+};
+
+/* Where the plan came from. */
+enum plan_source {
+	PLAN_SOURCE_NONE,
+	PLAN_SOURCE_IBFT,		/* a firmware table */
+	PLAN_SOURCE_DHCP,		/* no table: -i interfaces, root-path */
+};
+
+/* A NIC's DHCP state (plan_nic.dhcp). */
+enum plan_dhcp {
+	PLAN_DHCP_NO,			/* configured from the table */
+	PLAN_DHCP_WAIT,			/* waiting for a lease */
+	PLAN_DHCP_LEASED,		/* configured from its lease */
+	PLAN_DHCP_FALLBACK,		/* no lease in time: the table's values */
 };
 
 struct plan_nic {
@@ -27,9 +46,12 @@ struct plan_nic {
 	uint8_t boot;			/* firmware boot selected */
 	uint8_t default_route;		/* this NIC carries the default route */
 	uint8_t origin;			/* IBFT_ORIGIN_* */
-	uint8_t use_dhcp;		/* 1: waiting for a DHCP lease, 2: leased */
+	uint8_t dhcp_state;		/* enum plan_dhcp */
 	struct ibft_addr ip, gateway, dns1, dns2, dhcp;
+	uint32_t lease_time;		/* seconds; 0 without a lease */
 	char hostname[IBFT_HOSTNAME_MAX + 1];
+	/* the lease's root-path without credentials, for net-IF.conf */
+	char rootpath[PLAN_ROOTPATH_MAX + 1];
 };
 
 struct plan_route {
@@ -43,7 +65,7 @@ struct plan_session {
 	char label[PLAN_IFNAMSIZ];	/* "target0", or the DHCP interface */
 	uint8_t nic;
 	uint8_t routed;			/* plan_routes() has seen it */
-	uint16_t port;
+	uint16_t port;			/* TCP port, host order */
 	uint8_t lun[8];
 	struct ibft_addr ip;
 	char name[IBFT_NAME_MAX + 1];
@@ -51,9 +73,13 @@ struct plan_session {
 	char chap_secret[IBFT_CHAP_MAX + 1];
 	char rchap_name[IBFT_CHAP_MAX + 1];
 	char rchap_secret[IBFT_CHAP_MAX + 1];
+	/* a root-path naming its server by DNS name: ip is unset until
+	 * plan_session_resolved() */
+	char server[PLAN_SERVER_MAX + 1];
 };
 
 struct plan {
+	enum plan_source source;
 	char initiator[IBFT_NAME_MAX + 1];
 	unsigned tpgt;
 	unsigned nr_nics, nr_routes, nr_sessions, nr_dns;
@@ -68,12 +94,44 @@ struct plan {
  * still usable.  Secrets never appear. */
 typedef void (*plan_report_fn)(void *ctx, const char *msg);
 
+/*** Building the plan (plan.c) ***/
+
 /* Fill p from a parsed table: every valid NIC, every boot-selected target
  * (every valid one when the firmware selected none), DNS servers and the
- * hostname (boot NIC first), the default route NIC.  p->tpgt is kept.
+ * hostname (boot NIC first), the default route NIC.  A NIC with origin
+ * DHCP (iBFT 1.03 IP_PREFIX_ORIGIN 3) is left waiting for a lease
+ * (PLAN_DHCP_WAIT).  p->tpgt is kept; p->source becomes PLAN_SOURCE_IBFT.
  * Returns the number of sessions. */
 unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		plan_report_fn report, void *ctx);
+
+/* Without a table: one NIC waiting for DHCP per name in list, a -i
+ * argument ("eth0,eth1"; empty names are skipped).  p->source becomes
+ * PLAN_SOURCE_DHCP.  Returns 0, or -1 with one line in err (errlen bytes):
+ * "-i: 'NAME' is not an interface name", "-i: more than N interfaces",
+ * "-i: no interface named". */
+int plan_from_interfaces(struct plan *p, const char *list, char *err,
+		size_t errlen);
+
+/* The initiator name, chosen once (a set p->initiator is kept): the
+ * source's own (iBFT initiator-name, DHCP option 203), else -I (opt),
+ * else /etc/iscsi/initiatorname.iscsi's (file), else, for DHCP only, one
+ * made from the first known MAC: "iqn.2005-03.org.open-iscsi:<12 hex>".
+ * Any argument may be NULL or "".  Returns 0, or -1 when there is none. */
+int plan_choose_initiator(struct plan *p, const char *own, const char *opt,
+		const char *file);
+
+/* The executor found NIC i as interface ifname (mac: its MAC, 6 bytes):
+ * fills ifname, dev (the VLAN device "IF.VID" when the NIC has a VLAN)
+ * and, for a NIC named with -i, its MAC. */
+void plan_nic_found(struct plan *p, unsigned i, const char *ifname,
+		const uint8_t *mac);
+
+/* NIC i gives DHCP up (no lease in time, or no DHCP in this build): it
+ * is configured from the table's own values (PLAN_DHCP_FALLBACK), its DNS
+ * servers, hostname and default route join the plan, routes are made. */
+void plan_nic_static(struct plan *p, unsigned i, plan_report_fn report,
+		void *ctx);
 
 /* Add a DNS server unless it is unset, known already, or one too many. */
 void plan_add_dns(struct plan *p, const struct ibft_addr *a);
@@ -84,12 +142,45 @@ void plan_take_nic(struct plan *p, struct plan_nic *n);
 
 /* Add a host route for every session whose target lies outside its NIC's
  * subnet, via that NIC's gateway, so each session leaves through the NIC
- * the source named.  Idempotent. */
+ * the source named.  NICs still waiting for DHCP and sessions whose
+ * server is not resolved yet are left for later.  Idempotent. */
 void plan_routes(struct plan *p, plan_report_fn report, void *ctx);
 
+/* 1 when a and b are the same address of the same family. */
+int addr_equal(const struct ibft_addr *a, const struct ibft_addr *b);
+/* 1 when every byte of a's address is 0 (whatever its family). */
+int addr_is_zero(const struct ibft_addr *a);
 /* 1 when a lies inside net/prefix (same family). */
 int addr_in_subnet(const struct ibft_addr *a, const struct ibft_addr *net,
 		unsigned prefix);
+
+/*** What a DHCP lease brings (plan_lease.c) ***/
+
+struct lease;
+
+/* A lease arrived for NIC i: address and prefix, the router as gateway
+ * unless classless routes came (RFC 3442 section 3: then the router option
+ * is ignored, and 0.0.0.0/0 among them is the default route), the other
+ * classless routes, DNS servers (in the order leases come), hostname,
+ * lease time, the DHCP server (the caller then offers option 203 to
+ * plan_choose_initiator()).  Without a table (PLAN_SOURCE_DHCP) the root-path
+ * (option 17, RFC 4173) names the NIC's session: added at once when the
+ * server is an address, else left for plan_session_resolved().
+ * Returns 0, or -1 with one line in err (errlen bytes) naming the part of
+ * the lease that is wrong (never a password); the plan is then unchanged
+ * but for the DNS servers. */
+int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
+		char *err, size_t errlen);
+
+/* The session whose server is a DNS name now has an address (a, from
+ * the lease's DNS servers): it is filled and routed.  Returns 0, or -1
+ * with one line in err when a is NULL (the name could not be resolved)
+ * or not IPv4; the session's address then stays unset, so it is never
+ * routed or started. */
+int plan_session_resolved(struct plan *p, unsigned s,
+		const struct ibft_addr *a, char *err, size_t errlen);
+
+/*** Command lines (plan_cmd.c) ***/
 
 /* The "ip" commands that set up one NIC, in order, each as an argv
  * (without the leading "ip") handed to emit.  The same lines are printed
@@ -105,8 +196,9 @@ typedef int (*plan_emit_fn)(void *ctx, unsigned step, char **argv);
 int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 		plan_emit_fn emit, void *ctx);
 
-/* argv for one iscsistart run, NULL-terminated, strings in buf.  With
- * mask != 0 the CHAP secrets are replaced by "***". */
+/* argv for one iscsistart run (open-iscsi 2.1: -i -t -g -a -p, CHAP with
+ * -u -w -U -W), NULL-terminated, strings in buf.  With mask != 0 the CHAP
+ * secrets are replaced by "***". */
 struct plan_argv {
 	char *argv[PLAN_MAX_ARGS];
 	char buf[2048];

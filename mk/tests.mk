@@ -26,7 +26,7 @@ TESTS_BUILDER_H := $(REPO)/tests/lib/ibft_builder.h $(REPO)/applet/ibft.h
 
 # Unit test binaries run by "make unit"; one per tests/unit/test_*.c.
 TESTS_UNIT_BINS := $(TESTS_OUT)/test_ibft $(TESTS_OUT)/test_plan $(TESTS_OUT)/test_sysfs \
-	$(TESTS_OUT)/test_rootpath $(TESTS_OUT)/test_lease
+	$(TESTS_OUT)/test_rootpath $(TESTS_OUT)/test_lease $(TESTS_OUT)/test_plan_lease
 
 .PHONY: unit mkibft fuzz fuzz-deps tests-clean
 
@@ -119,9 +119,13 @@ tests-clean:
 	rm -rf $(TESTS_OUT)
 
 $(TESTS_OUT)/test_plan: $(REPO)/tests/unit/test_plan.c $(REPO)/applet/plan.c \
-		$(REPO)/applet/plan.h $(REPO)/applet/ibft.c $(REPO)/applet/ibft.h | $(TESTS_OUT)
+		$(REPO)/applet/plan_cmd.c $(REPO)/applet/plan_lease.c \
+		$(REPO)/applet/lease.c $(REPO)/applet/rootpath.c \
+		$(wildcard $(REPO)/applet/*.h) $(REPO)/applet/ibft.c | $(TESTS_OUT)
 	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
 		$(REPO)/tests/unit/test_plan.c $(REPO)/applet/plan.c \
+		$(REPO)/applet/plan_cmd.c $(REPO)/applet/plan_lease.c \
+		$(REPO)/applet/lease.c $(REPO)/applet/rootpath.c \
 		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
 
 $(TESTS_OUT)/test_sysfs: $(REPO)/tests/unit/test_sysfs.c $(REPO)/applet/ibft_sysfs.c \
@@ -152,3 +156,13 @@ $(TESTS_OUT)/test_lease: $(REPO)/tests/unit/test_lease.c $(REPO)/applet/lease.c 
 	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
 		$(REPO)/tests/unit/test_lease.c $(REPO)/applet/lease.c \
 		$(REPO)/applet/dns.c $(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
+
+$(TESTS_OUT)/test_plan_lease: $(REPO)/tests/unit/test_plan_lease.c $(REPO)/applet/plan.c \
+		$(REPO)/applet/plan_cmd.c $(REPO)/applet/plan_lease.c \
+		$(REPO)/applet/lease.c $(REPO)/applet/rootpath.c \
+		$(wildcard $(REPO)/applet/*.h) $(REPO)/applet/ibft.c | $(TESTS_OUT)
+	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
+		$(REPO)/tests/unit/test_plan_lease.c $(REPO)/applet/plan.c \
+		$(REPO)/applet/plan_cmd.c $(REPO)/applet/plan_lease.c \
+		$(REPO)/applet/lease.c $(REPO)/applet/rootpath.c \
+		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)

@@ -1,0 +1,393 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * iscsi-init: the executor.  Applies G.plan: each NIC goes on as soon as
+ * it can (found, link up, carrier, [DHCP lease], configured, [DAD]) and
+ * its sessions' logins start at once.  It sleeps in poll() until the
+ * kernel reports a link or address change, a DHCP child writes, a child
+ * exits, or a deadline passes.  Without a session in the end, everything
+ * it did is taken back.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+#include "libbb.h"
+#include "iscsi_init.h"
+
+enum { STOP_GRACE_MS = 2000 };	/* SIGTERM, then SIGKILL */
+
+void plan_warning(void *ctx UNUSED_PARAM, const char *msg)
+{
+	bb_error_msg("warning: %s", msg);
+}
+
+static void sigchld(int sig UNUSED_PARAM)
+{
+	int e = errno;
+
+	if (write(G.sig_fd[1], "", 1) < 0)
+		errno = e;	/* full: a wakeup is pending anyway */
+	errno = e;
+}
+
+/* Sleep until something happens or until (monotonic_ms()); then forget
+ * what woke us: everything is looked at again.  dhcp: the DHCP children's
+ * pipes count too. */
+static void wait_for_events(unsigned long long until, int dhcp)
+{
+	struct pollfd pfd[2 + PLAN_MAX_NICS];
+	unsigned i, n = 0;
+	long long left = until - monotonic_ms();
+	char buf[64];
+
+	pfd[n].fd = G.sig_fd[0];
+	pfd[n++].events = POLLIN;
+	if (G.nl_fd >= 0) {
+		pfd[n].fd = G.nl_fd;
+		pfd[n++].events = POLLIN;
+	} else if (left > 100) {
+		left = 100;	/* no netlink: look again now and then */
+	}
+	for (i = 0; dhcp && i < G.plan.nr_nics; i++) {
+		if (G.nst[i].rec) {	/* a DHCP child's pipe is open */
+			pfd[n].fd = G.nst[i].dhcp_fd;
+			pfd[n++].events = POLLIN;
+		}
+	}
+	if (left > 0)
+		poll(pfd, n, left);
+	while (read(G.sig_fd[0], buf, sizeof(buf)) > 0)
+		continue;
+	netdev_events_drain();
+}
+
+static int time_left(void)
+{
+	return (long long)(G.deadline - monotonic_ms()) > 0;
+}
+
+int configure_nic(unsigned i)
+{
+	struct plan_nic *n = &G.plan.nic[i];
+	struct nic_state *st = &G.nst[i];
+
+	if (n->vlan_id && !(G.opts & OPT_n) && netdev_exists(n->dev)) {
+		st->skip |= 1 << PLAN_STEP_VLAN;	/* there already: not ours */
+		if (netdev_is_up(n->dev))
+			st->skip |= 1 << PLAN_STEP_VLINK;
+	}
+	nic_cmds(i, 0);
+	st->state = n->ip.family == IBFT_AF_INET6 ? NIC_DAD : NIC_READY;
+	if (!st->vlan_failed)
+		return 0;
+	bb_error_msg("warning: %s: vlan: can't make %s (VLAN %u on %s); is "
+		"the 8021q module loaded?", n->label, n->dev, n->vlan_id, n->ifname);
+	nic_cmds(i, 1);
+	st->state = NIC_FAILED;
+	return -1;
+}
+
+/* --- Logins ---------------------------------------------------------- */
+
+static void start_session(unsigned i)
+{
+	struct plan_argv a;
+	pid_t pid;
+
+	iscsistart_argv(&a, &G.plan, &G.plan.session[i], G.prog, 1);
+	if (!show_step(NULL, a.argv, NULL)) {
+		G.sst[i].state = SESS_OK;	/* planned */
+		return;
+	}
+	iscsistart_argv(&a, &G.plan, &G.plan.session[i], G.prog, 0);
+	fflush_all();
+	pid = xfork();
+	if (pid == 0) {
+		/* own process group: on timeout we stop it and its daemon half */
+		setpgid(0, 0);
+		signal(SIGCHLD, SIG_DFL);
+		BB_EXECVP(a.argv[0], a.argv);
+		bb_perror_msg("can't execute '%s'", a.argv[0]);
+		_exit(127);
+	}
+	memset(&a, 0, sizeof(a));	/* the secrets */
+	G.sst[i].pid = pid;
+	G.sst[i].state = SESS_RUN;
+}
+
+static void reap_sessions(void)
+{
+	unsigned i;
+	int status;
+	pid_t pid;
+
+	while ((pid = wait_any_nohang(&status)) > 0) {
+		for (i = 0; i < G.plan.nr_nics; i++)
+			if (G.nst[i].dhcp_pid == pid)
+				G.nst[i].dhcp_pid = 0;	/* never kill a stale pid */
+		for (i = 0; i < G.plan.nr_sessions; i++) {
+			if (G.sst[i].pid != pid || G.sst[i].state != SESS_RUN)
+				continue;
+			G.sst[i].status = status;
+			G.sst[i].state = WIFEXITED(status) && WEXITSTATUS(status) == 0
+				? SESS_OK : SESS_FAIL;
+		}
+	}
+}
+
+static unsigned running_sessions(void)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < G.plan.nr_sessions; i++)
+		n += G.sst[i].state == SESS_RUN;
+	return n;
+}
+
+/* Time is up: every login still running is stopped, with its group. */
+static void stop_sessions(void)
+{
+	unsigned long long until = monotonic_ms() + STOP_GRACE_MS;
+	unsigned i;
+
+	for (i = 0; i < G.plan.nr_sessions; i++) {
+		if (G.sst[i].state == SESS_RUN) {
+			G.sst[i].timed_out = 1;
+			kill(-G.sst[i].pid, SIGTERM);
+		}
+	}
+	while (running_sessions() && monotonic_ms() < until) {
+		wait_for_events(until, 0);
+		reap_sessions();
+	}
+	for (i = 0; i < G.plan.nr_sessions; i++) {
+		if (G.sst[i].state == SESS_RUN) {
+			kill(-G.sst[i].pid, SIGKILL);
+			safe_waitpid(G.sst[i].pid, NULL, 0);
+			G.sst[i].state = SESS_FAIL;
+		}
+	}
+}
+
+/* --- NICs ------------------------------------------------------------ */
+
+/* NIC i's address passed DAD (or needs none): ready. */
+static void check_dad(unsigned i)
+{
+	struct plan_nic *n = &G.plan.nic[i];
+	int dad = netdev_dad(n);
+	char a[PLAN_ADDRSTRLEN];
+
+	if (dad > 0)
+		return;
+	G.nst[i].state = NIC_READY;
+	if (dad == 0)
+		return;
+	bb_error_msg("warning: %s: ip-addr: %s is in use by another host on %s "
+		"(duplicate address detection)", n->label,
+		ibft_addr_str(&n->ip, a), n->dev);
+	nic_cmds(i, 1);
+	G.nst[i].state = NIC_FAILED;
+}
+
+/* Move each NIC on as far as it goes now.  Each NIC goes on as soon as it
+ * can, so a missing, cable-less or silent NIC never holds up a working
+ * one. */
+static void advance_nics(void)
+{
+	unsigned i, j;
+
+	for (i = 0; i < G.plan.nr_nics; i++) {
+		struct plan_nic *n = &G.plan.nic[i];
+		struct nic_state *st = &G.nst[i];
+
+		if (st->state == NIC_FIND) {
+			if (!netdev_find(i))
+				continue;
+			st->state = NIC_CARRIER;
+			if ((G.opts & OPT_n) && n->dhcp_state != PLAN_DHCP_WAIT) {
+				st->state = NIC_READY;
+				nic_cmds(i, 0);
+			} else {
+				nic_link_up(i);
+			}
+		}
+		if (st->state == NIC_CARRIER) {
+			if (!netdev_carrier(n->ifname))
+				continue;
+			if (ENABLE_FEATURE_ISCSI_INIT_DHCP
+			 && n->dhcp_state == PLAN_DHCP_WAIT) {
+				dhcp_start(i);
+				continue;
+			}
+			if (configure_nic(i) != 0)
+				continue;
+		}
+		if (ENABLE_FEATURE_ISCSI_INIT_DHCP && st->state == NIC_DHCP)
+			dhcp_advance(i);
+		if (st->state == NIC_DAD)
+			check_dad(i);
+		if (st->state != NIC_READY)
+			continue;
+		if (ENABLE_FEATURE_ISCSI_INIT_DHCP && dhcp_resolve_sessions(i) != 0)
+			continue;
+		for (j = 0; j < G.plan.nr_sessions; j++)
+			if (G.plan.session[j].nic == i && G.sst[j].state == SESS_WAIT)
+				start_session(j);
+	}
+}
+
+/* Done when every session ended and, without a table, every interface
+ * has had its lease (or failed): a late lease may still add a session. */
+static int all_done(void)
+{
+	unsigned i;
+
+	for (i = 0; i < G.plan.nr_sessions; i++)
+		if (G.sst[i].state < SESS_OK)
+			return 0;
+	for (i = 0; i < G.plan.nr_nics; i++)
+		if (G.plan.source == PLAN_SOURCE_DHCP && G.nst[i].state < NIC_READY)
+			return 0;
+	return 1;
+}
+
+/* The next time something is due without an event: -t, a fallback. */
+static unsigned long long next_deadline(void)
+{
+	unsigned long long t = G.deadline;
+	unsigned i;
+
+	for (i = 0; i < G.plan.nr_nics; i++)
+		if (G.nst[i].state == NIC_DHCP && G.nst[i].fallback_ms
+		 && G.nst[i].fallback_ms < t)
+			t = G.nst[i].fallback_ms;
+	return t;
+}
+
+/* --- What came of it ------------------------------------------------- */
+
+static void session_result(unsigned i)
+{
+	const struct plan_session *s = &G.plan.session[i];
+	const struct plan_nic *n = &G.plan.nic[s->nic];
+	char ip[PLAN_ADDRSTRLEN], buf[48];
+	const char *why = buf;
+
+	if (G.sst[i].state == SESS_DROPPED)
+		return;		/* its error line was said */
+	if (G.sst[i].state == SESS_OK) {
+		if (!(G.opts & OPT_n))
+			bb_error_msg("%s: logged in to %s at %s:%u via %s", s->label,
+				s->name, ibft_addr_str(&s->ip, ip), s->port, n->dev);
+		return;
+	}
+	if (G.nst[s->nic].state != NIC_READY)
+		sprintf(buf, "%s is not up", n->label);
+	else if (G.sst[i].state == SESS_WAIT || G.sst[i].timed_out)
+		why = "no login before the timeout";
+	else if (WIFEXITED(G.sst[i].status))
+		sprintf(buf, "iscsistart failed (exit status %u)",
+			WEXITSTATUS(G.sst[i].status));
+	else
+		why = "iscsistart was killed";
+	bb_error_msg("warning: %s: %s at %s:%u via %s: %s", s->label, s->name,
+		ibft_addr_str(&s->ip, ip), s->port,
+		n->dev[0] ? n->dev : n->label, why);
+}
+
+static void nic_result(unsigned i)
+{
+	const struct plan_nic *n = &G.plan.nic[i];
+
+	switch (G.nst[i].state) {
+	case NIC_FIND:
+		if (G.plan.source == PLAN_SOURCE_DHCP)
+			bb_error_msg("warning: %s: no such network interface", n->label);
+		else
+			bb_error_msg("warning: %s: no network interface with MAC "
+				"%02x:%02x:%02x:%02x:%02x:%02x or PCI slot %02x:%02x.%x",
+				n->label, n->mac[0], n->mac[1], n->mac[2], n->mac[3],
+				n->mac[4], n->mac[5], n->pci_bdf >> 8,
+				(n->pci_bdf >> 3) & 31, n->pci_bdf & 7);
+		break;
+	case NIC_CARRIER:
+		bb_error_msg("warning: %s: no link on %s", n->label, n->ifname);
+		break;
+	case NIC_DAD:
+		bb_error_msg("warning: %s: ip-addr: still tentative on %s "
+			"(duplicate address detection)", n->label, n->dev);
+		break;
+	case NIC_DHCP:
+		bb_error_msg("warning: %s: no DHCP lease on %s in time", n->label,
+			n->ifname);
+		if (ENABLE_FEATURE_ISCSI_INIT_DHCP)
+			dhcp_stop(i);
+		break;
+	}
+}
+
+/* -n: DHCP needed the links up; they go down again as they were. */
+static void dry_run_links_down(void)
+{
+	unsigned i;
+
+	for (i = 0; i < G.plan.nr_nics; i++) {
+		char *down[] = { (char*)"link", (char*)"set", (char*)"dev",
+			G.plan.nic[i].ifname, (char*)"down", NULL };
+
+		if (ENABLE_FEATURE_ISCSI_INIT_DHCP)
+			dhcp_stop(i);
+		if (G.nst[i].done & (1 << PLAN_STEP_LINK))
+			ip_quiet(down);
+	}
+}
+
+int execute(void)
+{
+	unsigned i, ok = 0;
+
+	xpipe(G.sig_fd);
+	for (i = 0; i < 2; i++) {
+		ndelay_on(G.sig_fd[i]);
+		close_on_exec_on(G.sig_fd[i]);
+	}
+	signal_SA_RESTART_empty_mask(SIGCHLD, sigchld);
+	netdev_events_open();	/* before looking: no change is missed */
+
+	for (;;) {
+		advance_nics();
+		reap_sessions();
+		if (all_done() || !time_left())
+			break;
+		wait_for_events(next_deadline(), 1);
+	}
+	stop_sessions();
+	for (i = 0; i < G.plan.nr_sessions; i++) {
+		session_result(i);
+		ok += G.sst[i].state == SESS_OK;
+	}
+	for (i = 0; i < G.plan.nr_nics; i++)
+		nic_result(i);
+	if (G.opts & OPT_n)
+		dry_run_links_down();
+	if (!ok) {
+		/* Leave nothing half-done: take back what we configured. */
+		for (i = G.plan.nr_nics; i--; ) {
+			if (ENABLE_FEATURE_ISCSI_INIT_DHCP)
+				dhcp_stop(i);	/* -k: a lease for nothing */
+			if (G.nst[i].state != NIC_FIND && !(G.opts & OPT_n))
+				nic_cmds(i, 1);
+		}
+		bb_simple_error_msg_and_die("no iSCSI boot session came up");
+	}
+	write_system_files();
+	return EXIT_SUCCESS;
+}
+
+/* NIC i cannot be used after all: nothing half-done is left (undo:
+ * take its configuration back). */
+void nic_give_up(unsigned i, int undo)
+{
+	if (undo && !(G.opts & OPT_n))
+		nic_cmds(i, 1);
+	G.nst[i].state = NIC_FAILED;
+}

@@ -1,0 +1,173 @@
+/* iscsi-init's private header: the state its files share (G), the option
+ * bits, and what each file offers the others.  The pure parts (ibft.h,
+ * plan.h, lease.h, rootpath.h, dns.h) know nothing of it.
+ *
+ *   iscsi_init.c  options, choosing the source, -p
+ *   source.c      finding the table: ACPI, low memory, sysfs, a file
+ *   netdev.c      network devices: finding a NIC, link, carrier, DAD,
+ *                 the netlink socket that reports their changes
+ *   run.c         print or do: every step goes through show_step()
+ *   exec.c        the executor: applies the plan, logins, undo
+ *   dhcp.c        udhcpc children and root-path names (FEATURE_..._DHCP)
+ *   state.c       what the real root reads: resolv.conf, hostname,
+ *                 initiatorname.iscsi, /run/net-IF.conf
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree. */
+#ifndef ISCSI_INIT_H
+#define ISCSI_INIT_H 1
+
+#include "ibft.h"
+#include "plan.h"
+
+PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
+
+/* getopt32's option string and its bits: an option whose feature is
+ * compiled out does not exist (as udhcpc builds its own). */
+#define ISCSI_INIT_OPTSTR "nvf:t:+x:g:+I:" \
+	IF_FEATURE_ISCSI_INIT_PRINT("ps") \
+	IF_FEATURE_ISCSI_INIT_DHCP("i:dk")
+enum {	/* must match ISCSI_INIT_OPTSTR's order */
+	OPTBIT_n, OPTBIT_v, OPTBIT_f, OPTBIT_t, OPTBIT_x, OPTBIT_g, OPTBIT_I,
+	IF_FEATURE_ISCSI_INIT_PRINT(OPTBIT_p, OPTBIT_s,)
+	IF_FEATURE_ISCSI_INIT_DHCP(OPTBIT_i, OPTBIT_d, OPTBIT_k,)
+	OPT_n = 1 << OPTBIT_n,
+	OPT_v = 1 << OPTBIT_v,
+	OPT_f = 1 << OPTBIT_f,
+	OPT_t = 1 << OPTBIT_t,
+	OPT_x = 1 << OPTBIT_x,
+	OPT_g = 1 << OPTBIT_g,
+	OPT_I = 1 << OPTBIT_I,
+	OPT_p = IF_FEATURE_ISCSI_INIT_PRINT((1 << OPTBIT_p)) + 0,
+	OPT_s = IF_FEATURE_ISCSI_INIT_PRINT((1 << OPTBIT_s)) + 0,
+	OPT_i = IF_FEATURE_ISCSI_INIT_DHCP((1 << OPTBIT_i)) + 0,
+	OPT_d = IF_FEATURE_ISCSI_INIT_DHCP((1 << OPTBIT_d)) + 0,
+	OPT_k = IF_FEATURE_ISCSI_INIT_DHCP((1 << OPTBIT_k)) + 0,
+};
+
+/* Where each NIC is on its way; a NIC goes on as soon as it can. */
+enum { NIC_FIND, NIC_CARRIER, NIC_DHCP, NIC_DAD, NIC_READY, NIC_FAILED };
+/* Each session's login; DROPPED: its root-path server has no address. */
+enum { SESS_WAIT, SESS_RUN, SESS_OK, SESS_FAIL, SESS_DROPPED };
+
+/* udhcpc runs in a child per interface and writes each lease into a pipe
+ * on this fd (udhcpc itself takes 3 and 4). */
+enum { DHCP_FD = 10, DHCP_REC_MAX = 4096 };
+
+struct globals {
+	unsigned opts;			/* OPT_* */
+	unsigned long long deadline;	/* monotonic_ms() when -t runs out */
+	smallint rejected;		/* a raw table was found and rejected */
+	const char *source;		/* where the table came from, for messages */
+	const char *prog;		/* iscsistart, or -x */
+	const char *iqn;		/* -I */
+	int nl_fd;			/* netlink link/address events, or -1 */
+	int sig_fd[2];			/* self-pipe: SIGCHLD arrived */
+	char first_ip[16];	/* DHCP child: the address it was bound to */
+	char namebuf[256];	/* the name read from initiatorname.iscsi */
+	struct nic_state {
+		uint8_t state;		/* NIC_* */
+		smallint vlan_failed;	/* its VLAN device could not be made */
+		uint32_t done;		/* PLAN_STEP_* bits we did: what undo takes back */
+		uint32_t skip;		/* ... plus what was so before we came */
+		pid_t dhcp_pid;
+		int dhcp_fd;
+		unsigned rec_len;
+		char *rec;		/* the lease record being read */
+		unsigned long long fallback_ms;	/* iBFT NIC: give DHCP up then */
+	} nst[PLAN_MAX_NICS];
+	struct sess_state {
+		pid_t pid;
+		uint8_t state;		/* SESS_* */
+		uint8_t timed_out;
+		int status;		/* its wait status */
+	} sst[PLAN_MAX_SESSIONS];
+	struct plan plan;
+};
+#define G (*ptr_to_globals)
+
+/*** source.c ***/
+/* Parse the raw table in file into t (G.source names it).  Returns 0, or
+ * -1 after one line per problem found. */
+int table_from_file(struct ibft_table *t, const char *file);
+/* Look for a table: the ACPI tables (iBFT, IBFT, BIFT, each also 1..9),
+ * the low-memory scan (x86, FEATURE_..._DEVMEM), /sys/firmware/ibft
+ * (FEATURE_..._SYSFS; not after a raw table was rejected).  Returns 0 with
+ * the first usable table in t, or -1; each rejected table was reported. */
+int table_find(struct ibft_table *t);
+
+/*** netdev.c ***/
+/* Find NIC i of the plan among the kernel's interfaces (by MAC, else
+ * PCI bus/dev/fn; by name for -i) and tell the plan.  Returns 1 if found. */
+int netdev_find(unsigned i);
+/* 1 when ifname is administratively up (IFF_UP). */
+int netdev_is_up(const char *ifname);
+/* 1 when ifname has a carrier (link). */
+int netdev_carrier(const char *ifname);
+/* 1 when the device exists. */
+int netdev_exists(const char *ifname);
+/* IPv6 duplicate address detection of NIC n's address: 1 while it is
+ * tentative, -1 when it failed (another host has it), 0 when done (or
+ * not listed in /proc/net/if_inet6). */
+int netdev_dad(const struct plan_nic *n);
+/* Open G.nl_fd: a netlink socket told of link changes (appearing NICs,
+ * carrier) and address changes (DAD).  -1 when there is none. */
+void netdev_events_open(void);
+/* Read and forget what the socket has: any change means "look again". */
+void netdev_events_drain(void);
+
+/*** run.c: print or do ***/
+/* The one place that decides: with -n print the step as a shell command
+ * line (cmd, then argv's words quoted as needed, then redir as it is),
+ * with -v print it after "+ " and do it, else only do it.  cmd and redir
+ * may be NULL.  Returns 1 when the caller is to do the step (no -n). */
+int show_step(const char *cmd, char **argv, const char *redir);
+/* Run NIC i's "ip" commands (undo: take back what we did, in reverse). */
+int nic_cmds(unsigned i, int undo);
+/* Bring NIC i's link up as its plan's PLAN_STEP_LINK, even with -n
+ * (DHCP needs it; -n takes it down again at the end). */
+int nic_link_up(unsigned i);
+/* An "ip" command (argv without "ip") outside the plan, for a dry run's
+ * own needs: never shown, done even with -n.  Returns its exit status. */
+int ip_quiet(char **argv);
+/* Write text (ending in '\n', one or more lines) to path as
+ * printf/echo would, after show_step(); append or truncate.  A failure is
+ * a warning. */
+void write_text(const char *path, const char *text, int append);
+
+/*** exec.c ***/
+/* A plan_report_fn: "iscsi-init: warning: MSG". */
+void plan_warning(void *ctx, const char *msg);
+/* Apply G.plan.  Exits 0 when at least one session is up; else dies
+ * with one line after taking back everything it did. */
+int execute(void);
+/* NIC i: apply its commands; then it is ready (IPv6: after DAD).  A VLAN
+ * that cannot be made leaves nothing to log in through: what was done is
+ * taken back and the NIC given up.  Returns 0 or -1. */
+int configure_nic(unsigned i);
+/* NIC i cannot be used after all (NIC_FAILED); undo: take back what was
+ * configured (not under -n). */
+void nic_give_up(unsigned i, int undo);
+
+/*** dhcp.c (FEATURE_ISCSI_INIT_DHCP) ***/
+/* Start the udhcpc child for NIC i (NIC_DHCP). */
+void dhcp_start(unsigned i);
+/* NIC i's lease fd is readable: read it and, once whole, apply it and
+ * configure the NIC.  Also the fallback to the table's values when the
+ * time for a lease ran out. */
+void dhcp_advance(unsigned i);
+/* Resolve the DNS-named root-path servers of NIC i's sessions, once it
+ * is configured.  Returns 0, or -1 when the NIC cannot be used. */
+int dhcp_resolve_sessions(unsigned i);
+/* NIC i's DHCP child goes (no usable lease, or -n ended). */
+void dhcp_stop(unsigned i);
+
+/*** state.c ***/
+/* The name in /etc/iscsi/initiatorname.iscsi, or NULL. */
+char *initiator_from_file(void);
+/* resolv.conf, hostname, initiatorname.iscsi, /run/net-IF.conf: once at
+ * least one session is up. */
+void write_system_files(void);
+
+POP_SAVED_FUNCTION_VISIBILITY
+
+#endif

@@ -1,0 +1,183 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * iscsi-init: network devices.  Finding the interface a NIC structure
+ * names, its link and carrier, IPv6 duplicate address detection, and the
+ * netlink socket that wakes the executor when any of these change.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+#include "libbb.h"
+#include <net/if.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include "iscsi_init.h"
+
+static char *sys_net(const char *ifname, const char *attr)
+{
+	return xasprintf("/sys/class/net/%s/%s", ifname, attr);
+}
+
+/* Read /sys/class/net/IF/ATTR into buf (NUL-terminated); bytes or -1. */
+static int read_attr(const char *ifname, const char *attr, char *buf, int size)
+{
+	char *p = sys_net(ifname, attr);
+	int n = open_read_close(p, buf, size - 1);
+
+	free(p);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* "52:54:00:12:34:56" into mac; 0 or -1. */
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned m[6], k;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4],
+			&m[5]) != 6)
+		return -1;
+	for (k = 0; k < 6; k++)
+		mac[k] = m[k];
+	return 0;
+}
+
+/* How well interface name fits NIC n: 3 its MAC on a physical device, 2
+ * its MAC on a virtual one, 1 its PCI slot, 0 not at all.  VLANs (which
+ * copy their parent's MAC) never fit. */
+static int fits(const struct plan_nic *n, const char *name, uint8_t *mac)
+{
+	static const uint8_t zero[6];
+	char buf[128], *p, *link;
+	unsigned dom, bus, dev, fn;
+	int score = 0;
+
+	if (read_attr(name, "uevent", buf, sizeof(buf)) > 0
+	 && strstr(buf, "DEVTYPE=vlan"))
+		return 0;
+	p = sys_net(name, "device");
+	link = xmalloc_readlink(p);
+	free(p);
+	if (read_attr(name, "address", buf, sizeof(buf)) >= 17
+	 && parse_mac(buf, mac) == 0
+	 && memcmp(n->mac, zero, 6) != 0 && memcmp(n->mac, mac, 6) == 0)
+		score = link ? 3 : 2;
+	if (score == 0 && link && n->pci_bdf
+	 && sscanf(bb_basename(link), "%x:%x:%x.%x", &dom, &bus, &dev, &fn) == 4
+	 && ((bus << 8) | (dev << 3) | fn) == n->pci_bdf)
+		score = 1;
+	free(link);
+	return score;
+}
+
+int netdev_find(unsigned i)
+{
+	struct plan_nic *n = &G.plan.nic[i];
+	char best_name[PLAN_IFNAMSIZ];
+	uint8_t mac[6];
+	struct dirent *de;
+	DIR *dir;
+	int best = 0;
+
+	if (G.plan.source == PLAN_SOURCE_DHCP) {
+		/* named with -i: it is there when sysfs has it; learn its MAC */
+		char buf[32];
+
+		if (read_attr(n->ifname, "address", buf, sizeof(buf)) < 17
+		 || parse_mac(buf, mac) != 0)
+			return 0;
+		plan_nic_found(&G.plan, i, n->ifname, mac);
+		return 1;
+	}
+	dir = opendir("/sys/class/net");
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir)) != NULL) {
+		int score;
+
+		if (DOT_OR_DOTDOT(de->d_name) || strlen(de->d_name) >= PLAN_IFNAMSIZ)
+			continue;
+		score = fits(n, de->d_name, mac);
+		if (score > best) {
+			best = score;
+			strcpy(best_name, de->d_name);
+		}
+	}
+	closedir(dir);
+	if (best > 0)
+		plan_nic_found(&G.plan, i, best_name, NULL);
+	return best > 0;
+}
+
+int netdev_is_up(const char *ifname)
+{
+	char buf[16];
+
+	return read_attr(ifname, "flags", buf, sizeof(buf)) > 0
+		&& (strtoul(buf, NULL, 16) & IFF_UP);
+}
+
+int netdev_carrier(const char *ifname)
+{
+	char buf[8];
+
+	return read_attr(ifname, "carrier", buf, sizeof(buf)) > 0 && buf[0] == '1';
+}
+
+int netdev_exists(const char *ifname)
+{
+	char buf[16];
+
+	return read_attr(ifname, "flags", buf, sizeof(buf)) > 0;
+}
+
+int netdev_dad(const struct plan_nic *n)
+{
+	FILE *f = fopen_for_read("/proc/net/if_inet6");
+	char line[128], want[33], addr[33], dev[IFNAMSIZ + 1];
+	unsigned i, flags;
+	int rc = 0;
+
+	if (!f)
+		return 0;
+	for (i = 0; i < 16; i++)
+		sprintf(want + 2 * i, "%02x", n->ip.a[i]);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%32s %*x %*x %*x %x %16s", addr, &flags, dev) != 3
+		 || strcmp(addr, want) != 0 || strcmp(dev, n->dev) != 0)
+			continue;
+		rc = flags & 0x08 ? -1 : flags & 0x40 ? 1 : 0;	/* DADFAILED, TENTATIVE */
+		break;
+	}
+	fclose(f);
+	return rc;
+}
+
+void netdev_events_open(void)
+{
+	struct sockaddr_nl sa;
+	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+
+	G.nl_fd = -1;
+	if (fd < 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return;
+	}
+	ndelay_on(fd);
+	close_on_exec_on(fd);
+	G.nl_fd = fd;
+}
+
+void netdev_events_drain(void)
+{
+	char buf[4096];
+
+	/* ENOBUFS (we fell behind) is fine: everything is looked at again */
+	while (G.nl_fd >= 0 && (recv(G.nl_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0
+			|| errno == ENOBUFS))
+		continue;
+}

@@ -1,0 +1,217 @@
+/* Boot plan to command lines: the "ip" commands that set up a NIC (and
+ * take it back), iscsistart's argv, and the "iscsistart -f" record that
+ * -p prints.  Pure (see plan.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "plan.h"
+
+#ifndef ARRAY_SIZE
+# define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
+#endif
+
+/* A gateway outside the NIC's subnet (a /32 lease's router, a firmware's
+ * odd setting) is taken to be on the link, as iPXE takes it; an IPv6
+ * link-local one is on the link anyway. */
+static int needs_onlink(const struct ibft_addr *gw, const struct plan_nic *n)
+{
+	if (gw->family == IBFT_AF_INET6 && gw->a[0] == 0xfe && (gw->a[1] & 0xc0) == 0x80)
+		return 0;
+	return !addr_is_zero(gw) && !addr_in_subnet(gw, &n->ip, n->prefix);
+}
+
+/* Command builder: up to PLAN_MAX_ARGS words in a local buffer. */
+struct cmd {
+	char *argv[PLAN_MAX_ARGS];
+	char buf[512];
+	unsigned argc, used;
+};
+
+static void cmd_start(struct cmd *c)
+{
+	c->argc = 0;
+	c->used = 0;
+}
+
+static void arg(struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(c->buf + c->used, sizeof(c->buf) - c->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (unsigned)n >= sizeof(c->buf) - c->used
+	 || c->argc >= PLAN_MAX_ARGS - 1)
+		return;	/* cannot happen with our bounded inputs */
+	c->argv[c->argc++] = c->buf + c->used;
+	c->argv[c->argc] = NULL;
+	c->used += n + 1;
+}
+
+/* Split line at its spaces into argv (at most max - 1 words, then NULL). */
+static void split_words(char *line, char **argv, unsigned max)
+{
+	unsigned n = 0;
+
+	while (*line && n < max - 1) {
+		argv[n++] = line;
+		line += strcspn(line, " ");
+		if (*line)
+			*line++ = '\0';
+	}
+	argv[n] = NULL;
+}
+
+int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
+		plan_emit_fn emit, void *ctx)
+{
+	const struct plan_nic *n = &p->nic[nic];
+	const char *op = undo ? "del" : "add";
+	char line[256], a[PLAN_ADDRSTRLEN], g[PLAN_ADDRSTRLEN];
+	char *argv[16];
+	unsigned k, st, nr = PLAN_STEP_HOST + p->nr_routes;
+	int rc, last = 0;
+
+	/* Steps in "do" order, one per PLAN_STEP_* and one per route
+	 * (PLAN_STEP_HOST + its index); undo walks them backwards.  Every
+	 * word is free of spaces: names, numbers, addresses. */
+	for (k = 0; k < nr; k++) {
+		st = undo ? nr - 1 - k : k;
+		line[0] = '\0';
+		switch (st) {
+		case PLAN_STEP_VLAN:
+			if (n->vlan_id && undo)
+				sprintf(line, "link del %s", n->dev);
+			else if (n->vlan_id)
+				sprintf(line, "link add link %s name %s type vlan id %u",
+					n->ifname, n->dev, n->vlan_id);
+			break;
+		case PLAN_STEP_LINK:
+			sprintf(line, "link set dev %s %s", n->ifname,
+				undo ? "down" : "up");
+			break;
+		case PLAN_STEP_VLINK:	/* deleting the VLAN undoes it */
+			if (n->vlan_id && !undo)
+				sprintf(line, "link set dev %s up", n->dev);
+			break;
+		case PLAN_STEP_ADDR:
+			if (n->ip.family != IBFT_AF_NONE)
+				sprintf(line, "addr %s %s/%u dev %s", op,
+					ibft_addr_str(&n->ip, a), n->prefix, n->dev);
+			break;
+		case PLAN_STEP_DEFAULT:
+			if (n->default_route)
+				sprintf(line, "route %s default via %s dev %s%s", op,
+					ibft_addr_str(&n->gateway, g), n->dev,
+					!undo && needs_onlink(&n->gateway, n)
+						? " onlink" : "");
+			break;
+		default: {
+			const struct plan_route *r = &p->route[st - PLAN_STEP_HOST];
+			int via = !addr_is_zero(&r->via);	/* RFC 3442: 0 is on-link */
+
+			if (r->nic != nic)
+				break;
+			ibft_addr_str(&r->via, g);
+			sprintf(line, "route %s %s/%u%s%s dev %s%s", op,
+				ibft_addr_str(&r->dst, a), r->prefix,
+				via ? " via " : "", via ? g : "", n->dev,
+				!undo && needs_onlink(&r->via, n) ? " onlink" : "");
+		}
+		}
+		if (!line[0])
+			continue;
+		split_words(line, argv, ARRAY_SIZE(argv));
+		rc = emit(ctx, st, argv);
+		if (rc)
+			last = rc;
+	}
+	return last;
+}
+
+void iscsistart_argv(struct plan_argv *a, const struct plan *p,
+		const struct plan_session *s, const char *prog, int mask)
+{
+	struct cmd c;
+	char ip[48];
+
+	cmd_start(&c);
+	arg(&c, "%s", prog);
+	arg(&c, "-i"); arg(&c, "%s", p->initiator);
+	arg(&c, "-t"); arg(&c, "%s", s->name);
+	arg(&c, "-g"); arg(&c, "%u", p->tpgt);
+	arg(&c, "-a"); arg(&c, "%s", ibft_addr_str(&s->ip, ip));
+	arg(&c, "-p"); arg(&c, "%u", s->port);
+	if (s->chap_name[0]) {
+		arg(&c, "-u"); arg(&c, "%s", s->chap_name);
+		arg(&c, "-w"); arg(&c, "%s", mask ? "***" : s->chap_secret);
+	}
+	if (s->rchap_name[0]) {
+		arg(&c, "-U"); arg(&c, "%s", s->rchap_name);
+		arg(&c, "-W"); arg(&c, "%s", mask ? "***" : s->rchap_secret);
+	}
+	/* Move into the caller's storage: pointers into a.buf. */
+	memcpy(a->buf, c.buf, c.used);
+	for (c.used = 0; c.used <= c.argc; c.used++)
+		a->argv[c.used] = c.argv[c.used]
+			? a->buf + (c.argv[c.used] - c.buf) : NULL;
+}
+
+void plan_record(char *out, size_t size, const struct plan *p,
+		const struct plan_session *s, int show_secrets)
+{
+	const struct plan_nic *n = &p->nic[s->nic];
+	char a[48];
+	size_t len = 0;
+
+#define PUT(...) do { \
+	int k_ = snprintf(out + len, size - len, __VA_ARGS__); \
+	if (k_ > 0) len += (size_t)k_ < size - len ? (size_t)k_ : size - len - 1; \
+} while (0)
+	out[0] = '\0';
+	if (size < 2)
+		return;
+	PUT("# BEGIN RECORD iscsi-init\n");
+	if (p->initiator[0])
+		PUT("iface.initiatorname = %s\n", p->initiator);
+	PUT("iface.transport_name = tcp\n");
+	PUT("iface.hwaddress = %02x:%02x:%02x:%02x:%02x:%02x\n", n->mac[0],
+		n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+	PUT("iface.bootproto = %s\n", n->origin == IBFT_ORIGIN_DHCP
+		|| n->dhcp.family != IBFT_AF_NONE ? "DHCP" : "STATIC");
+	if (n->ip.family != IBFT_AF_NONE)
+		PUT("iface.ipaddress = %s\n", ibft_addr_str(&n->ip, a));
+	if (n->prefix)
+		PUT("iface.prefix_len = %u\n", n->prefix);
+	if (n->ip.family == IBFT_AF_INET) {
+		uint32_t m = n->prefix ? 0xffffffffu << (32 - n->prefix) : 0;
+		PUT("iface.subnet_mask = %u.%u.%u.%u\n", m >> 24,
+			(m >> 16) & 255, (m >> 8) & 255, m & 255);
+	}
+	if (n->gateway.family != IBFT_AF_NONE)
+		PUT("iface.gateway = %s\n", ibft_addr_str(&n->gateway, a));
+	if (n->dns1.family != IBFT_AF_NONE)
+		PUT("iface.primary_dns = %s\n", ibft_addr_str(&n->dns1, a));
+	if (n->dns2.family != IBFT_AF_NONE)
+		PUT("iface.secondary_dns = %s\n", ibft_addr_str(&n->dns2, a));
+	PUT("iface.vlan_id = %u\n", n->vlan_id);
+	if (n->ifname[0])
+		PUT("iface.net_ifacename = %s\n", n->ifname);
+	PUT("node.name = %s\n", s->name);
+	PUT("node.conn[0].address = %s\n", ibft_addr_str(&s->ip, a));
+	PUT("node.conn[0].port = %u\n", s->port);
+	if (s->chap_name[0])
+		PUT("node.session.auth.username = %s\n", s->chap_name);
+	if (s->chap_secret[0])
+		PUT("node.session.auth.password = %s\n",
+			show_secrets ? s->chap_secret : "********");
+	if (s->rchap_name[0])
+		PUT("node.session.auth.username_in = %s\n", s->rchap_name);
+	if (s->rchap_secret[0])
+		PUT("node.session.auth.password_in = %s\n",
+			show_secrets ? s->rchap_secret : "********");
+	PUT("node.boot_lun = %llu\n", (unsigned long long)ibft_lun_int(s->lun));
+	PUT("# END RECORD\n");
+#undef PUT
+}

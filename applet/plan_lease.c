@@ -1,0 +1,117 @@
+/* What a DHCP lease brings to the plan: the NIC's address, routes (RFC
+ * 3442), DNS servers, names, and without a table the session its
+ * root-path (RFC 4173) names.  Pure (see plan.h). */
+#include <stdio.h>
+#include <string.h>
+#include "plan.h"
+#include "lease.h"
+#include "rootpath.h"
+
+static int fail(char *err, size_t errlen, const char *msg)
+{
+	snprintf(err, errlen, "%s", msg);
+	return -1;
+}
+
+/* The session a root-path names, for NIC i; its address comes later when
+ * the server is a DNS name.  Returns 0 or -1 (err). */
+static int add_rootpath_session(struct plan *p, unsigned i, const char *text,
+		char *err, size_t errlen)
+{
+	struct plan_nic *n = &p->nic[i];
+	struct plan_session *s;
+	struct rootpath rp;
+	const char *at;
+
+	if (!text[0])
+		return fail(err, errlen, "no root-path (option 17) in the lease");
+	if (rootpath_parse(text, strlen(text), &rp, err, errlen) != 0)
+		return -1;
+	if (rp.addr.family == IBFT_AF_INET6)
+		return fail(err, errlen, "root-path: server: IPv6 target on an "
+			"IPv4 lease");
+	if (p->nr_sessions == PLAN_MAX_SESSIONS)
+		return fail(err, errlen, "root-path: one session too many");
+	s = &p->session[p->nr_sessions++];
+	memset(s, 0, sizeof(*s));
+	strcpy(s->label, n->ifname);	/* both PLAN_IFNAMSIZ */
+	s->nic = i;
+	s->ip = rp.addr;
+	if (!rp.addr.family)
+		strcpy(s->server, rp.server);
+	s->port = rp.port;
+	memcpy(s->lun, rp.lun, 8);
+	strcpy(s->name, rp.target);
+	strcpy(s->chap_name, rp.user);
+	strcpy(s->chap_secret, rp.pass);
+	strcpy(s->rchap_name, rp.in_user);
+	strcpy(s->rchap_secret, rp.in_pass);
+	/* net-IF.conf keeps no credentials: "iscsi:" and what follows '@' */
+	at = rp.user[0] ? strchr(text, '@') : NULL;
+	snprintf(n->rootpath, sizeof(n->rootpath), "%s%s", at ? "iscsi:" : "",
+		at ? at + 1 : text);
+	memset(&rp, 0, sizeof(rp));	/* no secrets left on the stack */
+	return 0;
+}
+
+int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
+		char *err, size_t errlen)
+{
+	struct plan_nic *n = &p->nic[i];
+	unsigned k, nr_routes = p->nr_routes;
+
+	/* DNS servers in the order leases came (the resolver asks them) */
+	for (k = 0; k < l->nr_dns; k++)
+		plan_add_dns(p, &l->dns[k]);
+	if (p->source == PLAN_SOURCE_DHCP
+	 && add_rootpath_session(p, i, l->rootpath, err, errlen) != 0)
+		return -1;
+
+	n->ip = l->ip;
+	n->prefix = l->prefix;
+	n->dhcp_state = PLAN_DHCP_LEASED;
+	memset(&n->gateway, 0, sizeof(n->gateway));
+	/* RFC 3442: with classless routes, the router option is ignored */
+	if (!l->nr_routes)
+		n->gateway = l->router;
+	n->dns1 = l->dns[0];
+	n->dns2 = l->dns[1];
+	n->origin = IBFT_ORIGIN_DHCP;
+	n->dhcp = l->server;
+	n->lease_time = l->lease_time;
+	snprintf(n->hostname, sizeof(n->hostname), "%s", l->hostname);
+
+	for (k = 0; k < l->nr_routes && nr_routes < PLAN_MAX_ROUTES; k++) {
+		const struct lease_route *lr = &l->route[k];
+		struct plan_route *r;
+
+		if (lr->prefix == 0) {	/* 0.0.0.0/0: the default route */
+			n->gateway = lr->gw;
+			continue;
+		}
+		r = &p->route[nr_routes++];
+		r->nic = i;
+		r->dst = lr->net;
+		r->prefix = lr->prefix;
+		r->via = lr->gw;
+	}
+	p->nr_routes = nr_routes;
+	plan_take_nic(p, n);	/* after the lease's DNS servers: they go first */
+	plan_routes(p, NULL, NULL);
+	return 0;
+}
+
+int plan_session_resolved(struct plan *p, unsigned s,
+		const struct ibft_addr *a, char *err, size_t errlen)
+{
+	struct plan_session *ps = &p->session[s];
+
+	if (!a || a->family != IBFT_AF_INET) {
+		snprintf(err, errlen, "root-path: server: can't resolve '%s' "
+			"through the lease's DNS servers", ps->server);
+		return -1;	/* ip stays unset: the session cannot be */
+	}
+	ps->ip = *a;
+	plan_routes(p, NULL, NULL);
+	return 0;
+}

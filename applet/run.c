@@ -1,0 +1,157 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * iscsi-init: print or do.  Every step (an "ip" command, a login, a file
+ * written, the hostname) is shown by show_step(), which alone decides
+ * from -n and -v whether it is printed, done, or both.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+#include "libbb.h"
+#include "../networking/libiproute/ip_common.h"
+#include "iscsi_init.h"
+
+/* Print one word as a shell would need it typed. */
+static void print_word(const char *a)
+{
+	if (a[0] && a[strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:/@%+,-")] == '\0') {
+		fputs(a, stdout);
+		return;
+	}
+	putchar('\'');
+	for (; *a; a++) {
+		if (*a == '\'')
+			fputs("'\\'", stdout);
+		putchar(*a);
+	}
+	putchar('\'');
+}
+
+int show_step(const char *cmd, char **argv, const char *redir)
+{
+	if (G.opts & (OPT_n | OPT_v)) {
+		const char *sep = "";
+
+		if (!(G.opts & OPT_n))
+			fputs("+ ", stdout);
+		if (cmd) {
+			fputs(cmd, stdout);
+			sep = " ";
+		}
+		for (; *argv; argv++, sep = " ") {
+			fputs(sep, stdout);
+			print_word(*argv);
+		}
+		if (redir)
+			printf(" %s", redir);
+		putchar('\n');
+		fflush_all();
+	}
+	return !(G.opts & OPT_n);
+}
+
+/* Run one "ip" command in a child: libiproute dies on errors, keeps
+ * sockets open and keeps state in bb_common_bufsiz1.  Returns its exit
+ * status. */
+static int ip_child(char **argv)
+{
+	int FAST_FUNC (*fn)(char **);
+	pid_t pid;
+
+	fn = argv[0][0] == 'l' ? do_iplink : argv[0][0] == 'a' ? do_ipaddr : do_iproute;
+	fflush_all();
+	pid = xfork();
+	if (pid == 0)
+		_exit(fn(argv + 1));
+	return wait4pid(pid);
+}
+
+struct ip_ctx {
+	unsigned nic;
+	smallint undo;
+	smallint force;		/* done even with -n: DHCP needs the link */
+};
+
+/* One step of NIC ctx->nic's plan: done once, undone only if it was ours;
+ * printed once under -n. */
+static int plan_step(void *vctx, unsigned step, char **argv)
+{
+	struct ip_ctx *ctx = vctx;
+	struct nic_state *st = &G.nst[ctx->nic];
+	uint32_t bit = 1 << step;
+	int rc;
+
+	if (ctx->undo ? !(st->done & bit) : (st->skip & bit))
+		return 0;
+	if (st->vlan_failed && !ctx->undo && step > PLAN_STEP_LINK)
+		return 0;	/* nothing to put on a VLAN that is not there */
+	if (!show_step("ip", argv, NULL) && !ctx->force) {
+		if (!ctx->undo)
+			st->skip |= bit;	/* printed: once is enough */
+		return 0;
+	}
+	rc = ip_child(argv);
+	if (rc && !ctx->undo && step == PLAN_STEP_VLAN)
+		st->vlan_failed = 1;
+	if (rc == 0) {
+		if (!ctx->undo) {
+			st->done |= bit;
+			st->skip |= bit;
+		} else {	/* taken back: a second undo does nothing */
+			st->done &= ~bit;
+			st->skip &= ~bit;
+		}
+	}
+	return rc;
+}
+
+int nic_cmds(unsigned i, int undo)
+{
+	struct ip_ctx ctx = { .nic = i, .undo = undo };
+
+	return plan_nic_cmds(&G.plan, i, undo, plan_step, &ctx);
+}
+
+int nic_link_up(unsigned i)
+{
+	struct ip_ctx ctx = { .nic = i, .force = 1 };
+	char *argv[] = { (char*)"link", (char*)"set", (char*)"dev",
+		G.plan.nic[i].ifname, (char*)"up", NULL };
+
+	if (netdev_is_up(G.plan.nic[i].ifname))
+		G.nst[i].skip |= 1 << PLAN_STEP_LINK;	/* not ours to undo */
+	return plan_step(&ctx, PLAN_STEP_LINK, argv);
+}
+
+int ip_quiet(char **argv)
+{
+	return ip_child(argv);
+}
+
+void write_text(const char *path, const char *text, int append)
+{
+	char *redir = xasprintf("%s%s", append ? ">>" : ">", path);
+	char *copy = xstrdup(text);
+	char *argv[2 + 16], *line, *nl;
+	unsigned n = 0;
+	int fd;
+
+	/* one line: echo LINE; more: printf '%s\n' LINE... */
+	argv[n++] = (char*)(strchr(text, '\n')[1] ? "printf" : "echo");
+	if (argv[0][0] == 'p')
+		argv[n++] = (char*)"%s\\n";
+	for (line = copy; n < ARRAY_SIZE(argv) - 1
+			&& (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		argv[n++] = line;
+	}
+	argv[n] = NULL;
+	if (show_step(NULL, argv, redir)) {
+		fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
+		if (fd < 0 || full_write(fd, text, strlen(text)) < 0)
+			bb_perror_msg("warning: can't write %s", path);
+		if (fd >= 0)
+			close(fd);
+	}
+	free(copy);
+	free(redir);
+}
