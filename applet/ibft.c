@@ -1,5 +1,6 @@
 /* iSCSI Boot Firmware Table parser: checks every header, offset and string
- * against the table's own length before following it.  Pure (see ibft.h). */
+ * against the table's own length before following it, then every value
+ * with the checks the sysfs reader shares.  Pure (see ibft.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,15 +32,8 @@ struct ctx {
 	const uint8_t *buf;
 	size_t len;		/* the table's own length, <= buffer length */
 	size_t data_start;	/* first byte after the control structure */
-	ibft_report_fn report;
-	void *rctx;
-	char what[20];		/* structure being read: "target1" */
-	unsigned reported;
+	struct ibft_report r;
 };
-
-/* A hostile control structure can list thousands of slots: keep the
- * console readable. */
-enum { MAX_REPORTS = 16 };
 
 static unsigned get16(const uint8_t *p)
 {
@@ -51,22 +45,203 @@ static uint32_t get32(const uint8_t *p)
 	return p[0] | (p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-static void problem(struct ctx *c, const char *field, const char *fmt, ...)
+/*** Reports and the checks both sources share (see ibft.h) ***/
+
+void ibft_problem(struct ibft_report *r, const char *field, const char *fmt, ...)
 {
 	char msg[160];
 	int n;
 	va_list ap;
 
-	n = snprintf(msg, sizeof(msg), "%s: %s: ", c->what, field);
+	if (!r->fn || r->lines > IBFT_MAX_REPORTS)
+		return;
+	n = snprintf(msg, sizeof(msg), "%s: %s: ", r->what, field);
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
-	if (!c->report || c->reported > MAX_REPORTS)
-		return;
-	if (++c->reported > MAX_REPORTS)
-		snprintf(msg, sizeof(msg), "more problems, not shown");
-	c->report(c->rctx, msg);
+	if (++r->lines > IBFT_MAX_REPORTS)
+		strcpy(msg, "more problems, not shown");
+	r->fn(r->ctx, msg);
 }
+
+int ibft_take_string(struct ibft_report *r, const char *field, const char *s,
+		size_t len, char *dst, size_t max, int secret)
+{
+	size_t i;
+
+	dst[0] = '\0';
+	if (len > max) {
+		ibft_problem(r, field, "%zu bytes long, at most %zu allowed", len, max);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		uint8_t ch = s[i];
+		if (ch < 0x20 || ch >= 0x7f) {
+			if (secret)
+				ibft_problem(r, field, "byte %zu is not a printable "
+					"ASCII character", i);
+			else
+				ibft_problem(r, field, "byte %zu is 0x%02x, not a "
+					"printable ASCII character", i, ch);
+			return -1;
+		}
+	}
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+static int nic_index_used(const struct ibft_table *t, unsigned index)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nr_nics; i++)
+		if (t->nic[i].index == index)
+			return 1;
+	return 0;
+}
+
+struct ibft_nic *ibft_next_nic(struct ibft_report *r, struct ibft_table *t,
+		unsigned slot)
+{
+	struct ibft_nic *n = &t->nic[t->nr_nics];
+
+	snprintf(r->what, sizeof(r->what), "ethernet%u", slot);
+	if (t->nr_nics == IBFT_MAX_NICS) {
+		ibft_problem(r, "offset", "more than %u NICs, ignored", IBFT_MAX_NICS);
+		t->nr_problems++;
+		return NULL;
+	}
+	memset(n, 0, sizeof(*n));
+	n->slot = slot;
+	return n;
+}
+
+struct ibft_target *ibft_next_target(struct ibft_report *r,
+		struct ibft_table *t, unsigned slot)
+{
+	struct ibft_target *g = &t->target[t->nr_targets];
+
+	snprintf(r->what, sizeof(r->what), "target%u", slot);
+	if (t->nr_targets == IBFT_MAX_TARGETS) {
+		ibft_problem(r, "offset", "more than %u targets, ignored",
+			IBFT_MAX_TARGETS);
+		t->nr_problems++;
+		return NULL;
+	}
+	memset(g, 0, sizeof(*g));
+	g->slot = slot;
+	return g;
+}
+
+int ibft_check_nic(struct ibft_report *r, const struct ibft_nic *n)
+{
+	unsigned max = n->ip.family == IBFT_AF_INET6 ? 128 : 32;
+
+	if (n->prefix > max) {
+		ibft_problem(r, "prefix-len", "is %u, at most %u for this address",
+			n->prefix, max);
+		return -1;
+	}
+	if (n->mac[0] & 1) {
+		ibft_problem(r, "mac", "%02x:%02x:%02x:%02x:%02x:%02x is a "
+			"multicast address", n->mac[0], n->mac[1], n->mac[2],
+			n->mac[3], n->mac[4], n->mac[5]);
+		return -1;
+	}
+	return 0;
+}
+
+int ibft_keep_nic(struct ibft_report *r, struct ibft_table *t, int usable)
+{
+	struct ibft_nic *n = &t->nic[t->nr_nics];
+
+	if (usable == 0) {
+		if (!(n->flags & IBFT_FL_VALID)) {
+			memset(n, 0, sizeof(*n));
+			return 0;
+		}
+		if (!nic_index_used(t, n->index)) {
+			t->nr_nics++;
+			return 0;
+		}
+		ibft_problem(r, "index", "%u is used by another NIC", n->index);
+	}
+	memset(n, 0, sizeof(*n));
+	t->nr_problems++;
+	return -1;
+}
+
+int ibft_check_target(struct ibft_report *r, const struct ibft_target *t)
+{
+	/* Only a target the firmware marked valid must be complete: an
+	 * unused slot may legitimately be half-filled. */
+	if (!(t->flags & IBFT_FL_VALID))
+		return 0;
+	if (t->ip.family == IBFT_AF_NONE) {
+		ibft_problem(r, "ip-addr", "is not set");
+		return -1;
+	}
+	if (!t->name[0]) {
+		ibft_problem(r, "target-name", "is empty");
+		return -1;
+	}
+	if (t->chap_type > IBFT_CHAP_MUTUAL) {
+		ibft_problem(r, "chap-type", "is %u, expected 0 (none), 1 (CHAP) "
+			"or 2 (mutual CHAP)", t->chap_type);
+		return -1;
+	}
+	if (t->chap_type >= IBFT_CHAP_ONEWAY
+	 && (!t->chap_name[0] || !t->chap_secret[0])) {
+		ibft_problem(r, t->chap_name[0] ? "chap-secret" : "chap-name",
+			"is empty but chap-type is %u", t->chap_type);
+		return -1;
+	}
+	if (t->chap_type == IBFT_CHAP_MUTUAL
+	 && (!t->rchap_name[0] || !t->rchap_secret[0])) {
+		ibft_problem(r, t->rchap_name[0] ? "rev-chap-name-secret"
+			: "rev-chap-name", "is empty but chap-type is 2 (mutual)");
+		return -1;
+	}
+	return 0;
+}
+
+int ibft_keep_target(struct ibft_table *t, int usable)
+{
+	struct ibft_target *g = &t->target[t->nr_targets];
+
+	if (usable == 0 && (g->flags & IBFT_FL_VALID)) {
+		t->nr_targets++;
+		return 0;
+	}
+	memset(g, 0, sizeof(*g));
+	t->nr_problems += usable != 0;
+	return usable;
+}
+
+void ibft_check_table(struct ibft_report *r, struct ibft_table *t)
+{
+	struct ibft_target *g;
+	unsigned i;
+
+	/* Every kept target must name a NIC we kept. */
+	for (i = 0; i < t->nr_targets; ) {
+		g = &t->target[i];
+		if (nic_index_used(t, g->nic_assoc)) {
+			i++;
+			continue;
+		}
+		snprintf(r->what, sizeof(r->what), "target%u", g->slot);
+		ibft_problem(r, "nic-assoc", "is %u, but there is no valid NIC "
+			"with that index", g->nic_assoc);
+		t->nr_problems++;
+		t->nr_targets--;
+		memmove(g, g + 1, (t->nr_targets - i) * sizeof(*g));
+		memset(&t->target[t->nr_targets], 0, sizeof(*g));
+	}
+}
+
+/*** The raw table: bytes to structures ***/
 
 static void get_addr(struct ibft_addr *a, const uint8_t *p)
 {
@@ -99,13 +274,12 @@ static int get_string(struct ctx *c, const uint8_t *s, unsigned at,
 {
 	size_t slen = get16(s + at);
 	size_t off = get16(s + at + 2);
-	size_t i;
 
 	dst[0] = '\0';
 	if (slen == 0)
 		return 0;
 	if (off < c->data_start || off >= c->len || slen > c->len - off) {
-		problem(c, field, "string at offset 0x%zx length %zu is outside "
+		ibft_problem(&c->r, field, "string at offset 0x%zx length %zu is outside "
 			"the table's data area 0x%zx-0x%zx", off, slen,
 			c->data_start, c->len);
 		return -1;
@@ -113,25 +287,8 @@ static int get_string(struct ctx *c, const uint8_t *s, unsigned at,
 	/* Some firmware counts the terminating NUL(s) in the length. */
 	while (slen && c->buf[off + slen - 1] == '\0')
 		slen--;
-	if (slen > max) {
-		problem(c, field, "%zu bytes long, at most %zu allowed", slen, max);
-		return -1;
-	}
-	for (i = 0; i < slen; i++) {
-		uint8_t ch = c->buf[off + i];
-		if (ch < 0x20 || ch >= 0x7f) {
-			if (secret)
-				problem(c, field, "byte %zu is not a printable "
-					"ASCII character", i);
-			else
-				problem(c, field, "byte %zu is 0x%02x, not a "
-					"printable ASCII character", i, ch);
-			return -1;
-		}
-	}
-	memcpy(dst, c->buf + off, slen);
-	dst[slen] = '\0';
-	return 0;
+	return ibft_take_string(&c->r, field, (const char *)c->buf + off, slen,
+			dst, max, secret);
 }
 
 /* Locate the structure at off and check its header.  Returns a pointer to
@@ -143,49 +300,37 @@ static const uint8_t *get_struct(struct ctx *c, size_t off, unsigned id,
 	unsigned len;
 
 	if (off < c->data_start || off > c->len || c->len - off < HDR_LEN) {
-		problem(c, "offset", "0x%zx is outside the table's data area "
+		ibft_problem(&c->r, "offset", "0x%zx is outside the table's data area "
 			"0x%zx-0x%zx", off, c->data_start, c->len);
 		return NULL;
 	}
 	s = c->buf + off;
 	len = get16(s + H_LENGTH);
 	if (s[H_ID] != id) {
-		problem(c, "id", "is %u, expected %u", s[H_ID], id);
+		ibft_problem(&c->r, "id", "is %u, expected %u", s[H_ID], id);
 		return NULL;
 	}
 	if (s[H_VERSION] != 1) {
-		problem(c, "version", "is %u, expected 1", s[H_VERSION]);
+		ibft_problem(&c->r, "version", "is %u, expected 1", s[H_VERSION]);
 		return NULL;
 	}
 	if (len != want_len) {
-		problem(c, "length", "is %u, expected %u", len, want_len);
+		ibft_problem(&c->r, "length", "is %u, expected %u", len, want_len);
 		return NULL;
 	}
 	if (c->len - off < len) {
-		problem(c, "length", "%u bytes at offset 0x%zx run past the "
+		ibft_problem(&c->r, "length", "%u bytes at offset 0x%zx run past the "
 			"table end 0x%zx", len, off, c->len);
 		return NULL;
 	}
 	return s;
 }
 
-static int check_prefix(struct ctx *c, const struct ibft_addr *ip, unsigned prefix)
-{
-	unsigned max = ip->family == IBFT_AF_INET6 ? 128 : 32;
-
-	if (prefix > max) {
-		problem(c, "prefix-len", "is %u, at most %u for this address",
-			prefix, max);
-		return -1;
-	}
-	return 0;
-}
-
 static int parse_initiator(struct ctx *c, size_t off, struct ibft_initiator *ini)
 {
 	const uint8_t *s;
 
-	strcpy(c->what, "initiator");
+	strcpy(c->r.what, "initiator");
 	s = get_struct(c, off, IBFT_ID_INITIATOR, IBFT_INITIATOR_LEN);
 	if (!s)
 		return -1;
@@ -220,14 +365,9 @@ static int parse_nic(struct ctx *c, size_t off, struct ibft_nic *n)
 	n->vlan = get16(s + N_VLAN);
 	memcpy(n->mac, s + N_MAC, 6);
 	n->pci_bdf = get16(s + N_BDF);
-	if (check_prefix(c, &n->ip, n->prefix))
+	/* checked before the hostname is decoded, as it always was here */
+	if (ibft_check_nic(&c->r, n))
 		return -1;
-	if (n->mac[0] & 1) {
-		problem(c, "mac", "%02x:%02x:%02x:%02x:%02x:%02x is a multicast "
-			"address", n->mac[0], n->mac[1], n->mac[2], n->mac[3],
-			n->mac[4], n->mac[5]);
-		return -1;
-	}
 	return get_string(c, s, N_HOSTNAME, "hostname", n->hostname,
 			IBFT_HOSTNAME_MAX, 0);
 }
@@ -256,53 +396,14 @@ static int parse_target(struct ctx *c, size_t off, struct ibft_target *t)
 			t->rchap_secret, IBFT_CHAP_MAX, 1)
 	)
 		return -1;
-	/* Only a target the firmware marked valid must be complete: an
-	 * unused slot may legitimately be half-filled. */
-	if (!(t->flags & IBFT_FL_VALID))
-		return 0;
-	if (t->ip.family == IBFT_AF_NONE) {
-		problem(c, "ip-addr", "is not set");
-		return -1;
-	}
-	if (!t->name[0]) {
-		problem(c, "target-name", "is empty");
-		return -1;
-	}
-	if (t->chap_type > IBFT_CHAP_MUTUAL) {
-		problem(c, "chap-type", "is %u, expected 0 (none), 1 (CHAP) or "
-			"2 (mutual CHAP)", t->chap_type);
-		return -1;
-	}
-	if (t->chap_type >= IBFT_CHAP_ONEWAY
-	 && (!t->chap_name[0] || !t->chap_secret[0])) {
-		problem(c, t->chap_name[0] ? "chap-secret" : "chap-name",
-			"is empty but chap-type is %u", t->chap_type);
-		return -1;
-	}
-	if (t->chap_type == IBFT_CHAP_MUTUAL
-	 && (!t->rchap_name[0] || !t->rchap_secret[0])) {
-		problem(c, t->rchap_name[0] ? "rev-chap-name-secret"
-			: "rev-chap-name", "is empty but chap-type is 2 (mutual)");
-		return -1;
-	}
-	return 0;
+	return ibft_check_target(&c->r, t);
 }
 
 static int bad_table(struct ctx *c, const char *field, const char *fmt, unsigned long v1,
 		unsigned long v2)
 {
-	problem(c, field, fmt, v1, v2);
+	ibft_problem(&c->r, field, fmt, v1, v2);
 	return -1;
-}
-
-static int nic_index_used(const struct ibft_table *t, unsigned index)
-{
-	unsigned i;
-
-	for (i = 0; i < t->nr_nics; i++)
-		if (t->nic[i].index == index)
-			return 1;
-	return 0;
 }
 
 int ibft_parse(const uint8_t *buf, size_t buflen, struct ibft_table *out,
@@ -311,20 +412,19 @@ int ibft_parse(const uint8_t *buf, size_t buflen, struct ibft_table *out,
 	struct ctx c;
 	const uint8_t *ctl;
 	unsigned ctl_len, nr_slots, i, sum;
-	struct ibft_target *t;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	c.buf = buf;
-	c.report = report;
-	c.rctx = rctx;
-	strcpy(c.what, "table");
+	c.r.fn = report;
+	c.r.ctx = rctx;
+	strcpy(c.r.what, "table");
 
 	if (buflen < IBFT_HEADER_LEN + IBFT_CONTROL_LEN)
 		return bad_table(&c, "length", "only %lu bytes, a table needs at "
 			"least %lu", buflen, IBFT_HEADER_LEN + IBFT_CONTROL_LEN);
 	if (memcmp(buf, "iBFT", 4) && memcmp(buf, "IBFT", 4) && memcmp(buf, "BIFT", 4)) {
-		problem(&c, "signature", "is not iBFT, IBFT or BIFT");
+		ibft_problem(&c.r, "signature", "is not iBFT, IBFT or BIFT");
 		return -1;
 	}
 	c.len = get32(buf + T_LENGTH);
@@ -351,7 +451,7 @@ int ibft_parse(const uint8_t *buf, size_t buflen, struct ibft_table *out,
 	memcpy(out->oem_table_id, buf + T_OEM_TABLE_ID, 8);
 
 	/* The control structure follows the header directly. */
-	strcpy(c.what, "control");
+	strcpy(c.r.what, "control");
 	ctl = buf + IBFT_HEADER_LEN;
 	ctl_len = get16(ctl + H_LENGTH);
 	if (ctl[H_ID] != IBFT_ID_CONTROL)
@@ -382,63 +482,17 @@ int ibft_parse(const uint8_t *buf, size_t buflen, struct ibft_table *out,
 		size_t toff = get16(ctl + C_FIRST_PAIR + 4 * i + 2);
 
 		if (noff) {
-			struct ibft_nic *n = &out->nic[out->nr_nics];
-
-			snprintf(c.what, sizeof(c.what), "ethernet%u", i);
-			if (out->nr_nics == IBFT_MAX_NICS) {
-				problem(&c, "offset", "more than %u NICs, "
-					"ignored", IBFT_MAX_NICS);
-				out->nr_problems++;
-			} else if (parse_nic(&c, noff, n) != 0) {
-				memset(n, 0, sizeof(*n));
-				out->nr_problems++;
-			} else if ((n->flags & IBFT_FL_VALID)
-				&& nic_index_used(out, n->index)) {
-				problem(&c, "index", "%u is used by another NIC",
-					n->index);
-				memset(n, 0, sizeof(*n));
-				out->nr_problems++;
-			} else if (n->flags & IBFT_FL_VALID) {
-				n->slot = i;
-				out->nr_nics++;
-			} else {
-				memset(n, 0, sizeof(*n));
-			}
+			struct ibft_nic *n = ibft_next_nic(&c.r, out, i);
+			if (n)
+				ibft_keep_nic(&c.r, out, parse_nic(&c, noff, n));
 		}
 		if (toff) {
-			t = &out->target[out->nr_targets];
-			snprintf(c.what, sizeof(c.what), "target%u", i);
-			if (out->nr_targets == IBFT_MAX_TARGETS) {
-				problem(&c, "offset", "more than %u targets, "
-					"ignored", IBFT_MAX_TARGETS);
-				out->nr_problems++;
-			} else if (parse_target(&c, toff, t) != 0) {
-				memset(t, 0, sizeof(*t));
-				out->nr_problems++;
-			} else if (t->flags & IBFT_FL_VALID) {
-				t->slot = i;
-				out->nr_targets++;
-			} else {
-				memset(t, 0, sizeof(*t));
-			}
+			struct ibft_target *t = ibft_next_target(&c.r, out, i);
+			if (t)
+				ibft_keep_target(out, parse_target(&c, toff, t));
 		}
 	}
-
-	/* Every kept target must name a NIC we kept. */
-	for (i = 0; i < out->nr_targets; ) {
-		t = &out->target[i];
-		if (nic_index_used(out, t->nic_assoc)) {
-			i++;
-			continue;
-		}
-		snprintf(c.what, sizeof(c.what), "target%u", t->slot);
-		problem(&c, "nic-assoc", "is %u, but there is no valid NIC with "
-			"that index", t->nic_assoc);
-		out->nr_problems++;
-		out->nr_targets--;
-		memmove(t, t + 1, (out->nr_targets - i) * sizeof(*t));
-		memset(&out->target[out->nr_targets], 0, sizeof(*t));
-	}
+	ibft_check_table(&c.r, out);
 	return 0;
 }
 

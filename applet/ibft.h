@@ -1,5 +1,6 @@
 /* iSCSI Boot Firmware Table parser: raw table bytes in, validated
- * structure out.  Pure: no I/O, no allocation, no libbb, so unit tests and
+ * structure out; its value checks also validate what the sysfs reader
+ * decodes.  Pure: no I/O, no allocation, no libbb, so unit tests and
  * fuzzers compile it on its own.  Layout: iBFT specification 1.03. */
 #ifndef ISCSI_INIT_IBFT_H
 #define ISCSI_INIT_IBFT_H 1
@@ -122,12 +123,107 @@ struct ibft_table {
  * CHAP secrets never appear in these lines. */
 typedef void (*ibft_report_fn)(void *ctx, const char *msg);
 
+/* Where report lines go and which structure they are about; one per
+ * table being read.  ibft_parse() and ibft_read_sysfs() set it up; the
+ * checks below write through it. */
+struct ibft_report {
+	ibft_report_fn fn;	/* NULL: count problems, print nothing */
+	void *ctx;		/* passed to fn */
+	char what[20];		/* structure: "table", "control", "initiator",
+				 * "ethernetN", "targetN", "acpi_header" */
+	unsigned lines;		/* lines sent; after IBFT_MAX_REPORTS, one
+				 * "more problems, not shown" and then none */
+};
+
+enum {
+	/* A hostile control structure can list thousands of slots: keep
+	 * the console readable. */
+	IBFT_MAX_REPORTS = 16,
+};
+
 /* Parse and validate one raw table.  Returns 0 when the table is usable
  * (some structures may have been reported and skipped), -1 when the table
  * itself is rejected (bad signature, length, revision, checksum, control
  * structure).  out is fully written in both cases; on -1 treat it as empty. */
 int ibft_parse(const uint8_t *buf, size_t len, struct ibft_table *out,
 		ibft_report_fn report, void *ctx);
+
+/* ---- One validator for both sources ----
+ * ibft_parse() decodes bytes and ibft_read_sysfs() decodes the kernel's text
+ * files, each its own way; every check on a decoded value happens in the
+ * functions below, so a table is accepted or refused, and reported in the
+ * same words, whichever way it arrived.  Fields are named as the kernel's
+ * /sys/firmware/ibft names them (ip-addr, mac, chap-type, ...).  Structure
+ * layouts: spec sections 3.5 (initiator), 3.6 (NIC), 3.7 (target). */
+
+/* One line to r->fn: "<r->what>: <field>: <fmt...>".  At most
+ * IBFT_MAX_REPORTS lines per table, then "more problems, not shown" once. */
+void ibft_problem(struct ibft_report *r, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Check one string value and copy it: s holds len bytes (not NUL-ended; a
+ * length beyond max is reported before s is read, so s may be shorter
+ * then).  Returns 0 with dst = the string plus NUL (dst holds max + 1),
+ * or -1 with dst = "" after one line:
+ *   "<len> bytes long, at most <max> allowed"
+ *   "byte <i> is 0x<hex>, not a printable ASCII character"
+ *   "byte <i> is not a printable ASCII character"   (secret: no value)
+ * secret is set for CHAP secrets, which never appear in a message. */
+int ibft_take_string(struct ibft_report *r, const char *field, const char *s,
+		size_t len, char *dst, size_t max, int secret);
+
+/* The entry the next NIC / target is decoded into: t->nic[t->nr_nics]
+ * (t->target[t->nr_targets]) zeroed, its slot set to slot (the pair
+ * number in the control structure; in sysfs the N of ethernetN/targetN),
+ * and r->what set to "ethernet<slot>" ("target<slot>").  NULL when the table
+ * already holds IBFT_MAX_NICS (IBFT_MAX_TARGETS): then counted in
+ * t->nr_problems after "offset: more than 8 NICs, ignored"
+ * ("more than 8 targets, ignored"). */
+struct ibft_nic *ibft_next_nic(struct ibft_report *r, struct ibft_table *t,
+		unsigned slot);
+struct ibft_target *ibft_next_target(struct ibft_report *r,
+		struct ibft_table *t, unsigned slot);
+
+/* The value checks of one decoded NIC (section 3.6); hostname is not
+ * looked at (ibft_take_string() checked it), so the raw parser calls this
+ * before decoding that string.  Returns 0 when usable, else -1 after one
+ * line, the first of:
+ *   "prefix-len: is <n>, at most 32|128 for this address"  (by ip-addr)
+ *   "mac: <mac> is a multicast address"
+ * Every NIC is checked, marked valid or not, as the raw parser always did. */
+int ibft_check_nic(struct ibft_report *r, const struct ibft_nic *n);
+
+/* The value checks of one decoded target (section 3.7), strings included.
+ * Only a target marked valid must be complete (an unused slot may be
+ * half-filled): for any other it returns 0.  Else 0 when usable, or -1
+ * after one line, the first of:
+ *   "ip-addr: is not set"
+ *   "target-name: is empty"
+ *   "chap-type: is <n>, expected 0 (none), 1 (CHAP) or 2 (mutual CHAP)"
+ *   "chap-name: is empty but chap-type is <n>"     (1 or 2: mutual CHAP
+ *   "chap-secret: is empty but chap-type is <n>"    needs one-way CHAP too)
+ *   "rev-chap-name: is empty but chap-type is 2 (mutual)"
+ *   "rev-chap-name-secret: is empty but chap-type is 2 (mutual)" */
+int ibft_check_target(struct ibft_report *r, const struct ibft_target *t);
+
+/* Keep the NIC decoded into the entry ibft_next_nic() gave.  usable is the
+ * verdict of decoding plus ibft_check_nic(): 0, or -1 when a line already
+ * said why not.  A usable NIC the firmware marked valid is kept (nr_nics
+ * + 1) unless a kept NIC has its index (the first one wins):
+ *   "index: <n> is used by another NIC"
+ * Returns 0 when kept or left out silently (not marked valid), -1 when
+ * refused: the entry is zeroed either way and a refusal counted in
+ * t->nr_problems. */
+int ibft_keep_nic(struct ibft_report *r, struct ibft_table *t, int usable);
+
+/* The same for the entry ibft_next_target() gave; no check of its own. */
+int ibft_keep_target(struct ibft_table *t, int usable);
+
+/* Table-level checks once every structure is in: each kept target's
+ * nic-assoc must be the index of a kept NIC, else it is dropped (order of
+ * the rest kept) and counted, with
+ *   "target<slot>: nic-assoc: is <n>, but there is no valid NIC with that index" */
+void ibft_check_table(struct ibft_report *r, struct ibft_table *t);
 
 /* Find where a table starts in a memory image (the legacy low-memory scan):
  * every 16-byte boundary of mem is checked for "iBFT" or "BIFT" followed by
