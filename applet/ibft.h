@@ -232,8 +232,13 @@ void ibft_check_table(struct ibft_report *r, struct ibft_table *t);
 long ibft_scan(const uint8_t *mem, size_t len, unsigned long base);
 
 /* Not pure: read the kernel's parsed table under root (normally
- * /sys/firmware/ibft) into out, checking values as ibft_parse() does.
- * Plain libc, no libbb.  Returns -1 when there is nothing usable. */
+ * /sys/firmware/ibft) into out: ethernetN and targetN in order of N, pair
+ * by pair as ibft_parse() walks the control structure, each value decoded
+ * from the kernel's text and then checked by the functions above, so with
+ * ibft_parse()'s words.  Decoding adds "not a number in range", "not an IP
+ * address", "not a MAC address" and "lun: ambiguous in the kernel's form;
+ * shown as 0" (the LUN only informs; the target is kept).  Plain libc, no
+ * libbb.  Returns -1 when there is nothing usable. */
 int ibft_read_sysfs(const char *root, struct ibft_table *out,
 		ibft_report_fn report, void *ctx);
 

@@ -1,6 +1,7 @@
 /* The kernel's parsed iBFT (/sys/firmware/ibft, module iscsi_ibft) read
  * back into struct ibft_table: the source for kernels that lock /dev/mem.
- * Reads files with plain libc and checks every value like ibft_parse(). */
+ * Reads files with plain libc and decodes their text here; every check on
+ * a decoded value is ibft_parse()'s own (ibft_check_nic() and friends). */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,56 +12,38 @@
 #include "ibft.h"
 
 struct sctx {
+	struct ibft_report r;	/* r.what is also the directory: "target1" */
 	const char *root;
-	char what[24];
-	ibft_report_fn report;
-	void *rctx;
 };
 
-static void problem(struct sctx *c, const char *field, const char *msg)
+/* Read root/<what>/<field> into dst, checked by ibft_take_string() (at most
+ * max bytes, printable ASCII); "" when the file is absent (the kernel hides
+ * unset fields).  Returns -1 when present but not acceptable. */
+static int attr(struct sctx *c, const char *field, char *dst, size_t max, int secret)
 {
-	char line[160];
-
-	snprintf(line, sizeof(line), "%s: %s: %s", c->what, field, msg);
-	if (c->report)
-		c->report(c->rctx, line);
-}
-
-/* Read one attribute; "" when absent (the kernel hides unset fields).
- * Returns -1 when present but not acceptable. */
-static int attr(struct sctx *c, const char *field, char *buf, size_t max, int secret)
-{
-	char path[256];
+	char path[256], v[IBFT_HOSTNAME_MAX + 2], *p = v, last = 0;
+	size_t len = 0;
 	ssize_t n;
-	size_t i;
 	int fd;
 
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s/%s", c->root, c->what, field);
+	dst[0] = '\0';
+	snprintf(path, sizeof(path), "%s/%s/%s", c->root, c->r.what, field);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return 0;
-	n = read(fd, buf, max + 1);	/* +1 for the kernel's newline */
+	/* v holds the longest value allowed plus the kernel's newline; a
+	 * longer value is refused, so past v only its length is kept. */
+	while ((n = read(fd, p, v + sizeof(v) - p)) > 0) {
+		len += n;
+		last = p[n - 1];
+		p += n;
+		if (p == v + sizeof(v))
+			p = v;
+	}
 	close(fd);
-	if (n < 0)
-		n = 0;
-	if (n > 0 && buf[n - 1] == '\n')
-		n--;
-	if ((size_t)n > max) {
-		problem(c, field, "value is too long");
-		buf[0] = '\0';
-		return -1;
-	}
-	buf[n] = '\0';
-	for (i = 0; i < (size_t)n; i++) {
-		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f) {
-			problem(c, field, secret ? "not printable ASCII"
-				: "has a byte that is not printable ASCII");
-			buf[0] = '\0';
-			return -1;
-		}
-	}
-	return 0;
+	if (last == '\n')
+		len--;
+	return ibft_take_string(&c->r, field, v, len, dst, max, secret);
 }
 
 static int attr_num(struct sctx *c, const char *field, unsigned max, unsigned *v)
@@ -75,7 +58,7 @@ static int attr_num(struct sctx *c, const char *field, unsigned max, unsigned *v
 		return 0;
 	n = strtoul(buf, &end, 0);
 	if (*end || n > max) {
-		problem(c, field, "not a number in range");
+		ibft_problem(&c->r, field, "not a number in range");
 		return -1;
 	}
 	*v = n;
@@ -107,7 +90,7 @@ static int attr_addr(struct sctx *c, const char *field, struct ibft_addr *a)
 		}
 		return 0;
 	}
-	problem(c, field, "not an IP address");
+	ibft_problem(&c->r, field, "not an IP address");
 	return -1;
 }
 
@@ -142,7 +125,7 @@ static int attr_lun(struct sctx *c, uint8_t lun[8])
 	if (len == 0)
 		return 0;
  bad:
-	problem(c, "lun", "ambiguous in the kernel's form; shown as 0");
+	ibft_problem(&c->r, "lun", "ambiguous in the kernel's form; shown as 0");
 	return 0;	/* the LUN is informational: login covers all LUNs */
 }
 
@@ -167,8 +150,7 @@ static int read_nic(struct sctx *c, struct ibft_nic *n)
 	bad |= attr_num(c, "index", 255, &v); n->index = v;
 	bad |= attr_num(c, "flags", 255, &v); n->flags = v;
 	bad |= attr_addr(c, "ip-addr", &n->ip);
-	bad |= attr_num(c, "prefix-len", n->ip.family == IBFT_AF_INET6 ? 128 : 32, &v);
-	n->prefix = v;
+	bad |= attr_num(c, "prefix-len", 255, &v); n->prefix = v;
 	bad |= attr_num(c, "origin", 255, &v); n->origin = v;
 	bad |= attr_addr(c, "gateway", &n->gateway);
 	bad |= attr_addr(c, "primary-dns", &n->dns1);
@@ -177,11 +159,11 @@ static int read_nic(struct sctx *c, struct ibft_nic *n)
 	bad |= attr_num(c, "vlan", 0xffff, &v); n->vlan = v;
 	bad |= attr(c, "mac", buf, sizeof(buf) - 1, 0);
 	if (!bad && buf[0] && parse_mac(buf, n->mac)) {
-		problem(c, "mac", "not a MAC address");
+		ibft_problem(&c->r, "mac", "not a MAC address");
 		bad = -1;
 	}
 	bad |= attr(c, "hostname", n->hostname, IBFT_HOSTNAME_MAX, 0);
-	return bad;
+	return bad ? -1 : ibft_check_nic(&c->r, n);
 }
 
 static int read_target(struct sctx *c, struct ibft_target *t)
@@ -194,107 +176,79 @@ static int read_target(struct sctx *c, struct ibft_target *t)
 	bad |= attr_addr(c, "ip-addr", &t->ip);
 	bad |= attr_num(c, "port", 0xffff, &v); t->port = v;
 	bad |= attr_lun(c, t->lun);
-	bad |= attr_num(c, "chap-type", IBFT_CHAP_MUTUAL, &v); t->chap_type = v;
+	bad |= attr_num(c, "chap-type", 255, &v); t->chap_type = v;
 	bad |= attr_num(c, "nic-assoc", 255, &v); t->nic_assoc = v;
 	bad |= attr(c, "target-name", t->name, IBFT_NAME_MAX, 0);
 	bad |= attr(c, "chap-name", t->chap_name, IBFT_CHAP_MAX, 0);
 	bad |= attr(c, "chap-secret", t->chap_secret, IBFT_CHAP_MAX, 1);
 	bad |= attr(c, "rev-chap-name", t->rchap_name, IBFT_CHAP_MAX, 0);
 	bad |= attr(c, "rev-chap-name-secret", t->rchap_secret, IBFT_CHAP_MAX, 1);
-	if (bad)
+	return bad ? -1 : ibft_check_target(&c->r, t);
+}
+
+/* A directory name ethernetN / targetN: N as the kernel prints it (the
+ * structure's index, 0-255), else -1. */
+static int dir_number(const char *s)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || (*s == '0' && s[1]) || *end || n > 255)
 		return -1;
-	if (t->ip.family == IBFT_AF_NONE || !t->name[0]) {
-		problem(c, t->name[0] ? "ip-addr" : "target-name", "is not set");
-		return -1;
-	}
-	if (t->chap_type && (!t->chap_name[0] || !t->chap_secret[0])) {
-		problem(c, "chap-name", "CHAP is on but name or secret is empty");
-		return -1;
-	}
-	return 0;
+	return n;
 }
 
 int ibft_read_sysfs(const char *root, struct ibft_table *t,
 		ibft_report_fn report, void *rctx)
 {
-	struct sctx c = { .root = root, .report = report, .rctx = rctx };
+	struct sctx c = { .r = { .fn = report, .ctx = rctx }, .root = root };
+	uint8_t seen[2][256 / 8];	/* ethernetN, targetN present */
 	struct dirent *de;
-	unsigned v, i, j;
+	unsigned v;
+	int i;
 	DIR *d;
 
 	memset(t, 0, sizeof(*t));
+	memset(seen, 0, sizeof(seen));
 	d = opendir(root);
 	if (!d)
 		return -1;
 	strcpy(t->signature, "iBFT");
-	strcpy(c.what, "acpi_header");
+	strcpy(c.r.what, "acpi_header");
 	attr(&c, "oem_id", t->oem_id, sizeof(t->oem_id) - 1, 0);
 	attr(&c, "oem_table_id", t->oem_table_id, sizeof(t->oem_table_id) - 1, 0);
-	strcpy(c.what, "initiator");
-	if (attr(&c, "initiator-name", t->initiator.name, IBFT_NAME_MAX, 0) == 0
-	 && t->initiator.name[0]) {
+	strcpy(c.r.what, "initiator");
+	if (attr(&c, "initiator-name", t->initiator.name, IBFT_NAME_MAX, 0))
+		t->nr_problems++;
+	else if (t->initiator.name[0]) {
 		t->initiator.present = 1;
 		attr_num(&c, "flags", 255, &v);
 		t->initiator.flags = v;
 	}
-	/* readdir order is arbitrary: collect, then sort by index. */
+	/* readdir order is arbitrary: note which N exist, then read them
+	 * pair by pair in order, as ibft_parse() walks the control list. */
 	while ((de = readdir(d)) != NULL) {
-		int nic = strncmp(de->d_name, "ethernet", 8) == 0;
 		int tgt = strncmp(de->d_name, "target", 6) == 0;
 
-		if ((!nic && !tgt) || strlen(de->d_name) >= sizeof(c.what))
+		if (!tgt && strncmp(de->d_name, "ethernet", 8) != 0)
 			continue;
-		strcpy(c.what, de->d_name);
-		if (nic && t->nr_nics < IBFT_MAX_NICS) {
-			struct ibft_nic *n = &t->nic[t->nr_nics];
-			if (read_nic(&c, n) || !(n->flags & IBFT_FL_VALID)) {
-				t->nr_problems += !(n->flags & IBFT_FL_VALID) ? 0 : 1;
-				memset(n, 0, sizeof(*n));
-				continue;
-			}
-			n->slot = n->index;
-			t->nr_nics++;
-		} else if (tgt && t->nr_targets < IBFT_MAX_TARGETS) {
-			struct ibft_target *g = &t->target[t->nr_targets];
-			if (!(attr_num(&c, "flags", 255, &v) == 0 && (v & IBFT_FL_VALID)))
-				continue;
-			if (read_target(&c, g)) {
-				t->nr_problems++;
-				memset(g, 0, sizeof(*g));
-				continue;
-			}
-			g->slot = g->index;
-			t->nr_targets++;
-		}
+		i = dir_number(de->d_name + (tgt ? 6 : 8));
+		if (i >= 0)
+			seen[tgt][i / 8] |= 1 << (i % 8);
 	}
 	closedir(d);
-	for (i = 1; i < t->nr_nics; i++)
-		for (j = i; j && t->nic[j - 1].index > t->nic[j].index; j--) {
-			struct ibft_nic tmp = t->nic[j];
-			t->nic[j] = t->nic[j - 1];
-			t->nic[j - 1] = tmp;
+	for (i = 0; i < 256; i++) {
+		if (seen[0][i / 8] & (1 << (i % 8))) {
+			struct ibft_nic *n = ibft_next_nic(&c.r, t, i);
+			if (n)
+				ibft_keep_nic(&c.r, t, read_nic(&c, n));
 		}
-	for (i = 1; i < t->nr_targets; i++)
-		for (j = i; j && t->target[j - 1].index > t->target[j].index; j--) {
-			struct ibft_target tmp = t->target[j];
-			t->target[j] = t->target[j - 1];
-			t->target[j - 1] = tmp;
+		if (seen[1][i / 8] & (1 << (i % 8))) {
+			struct ibft_target *g = ibft_next_target(&c.r, t, i);
+			if (g)
+				ibft_keep_target(t, read_target(&c, g));
 		}
-	/* Drop targets whose NIC we do not have, as ibft_parse() does. */
-	for (i = 0; i < t->nr_targets; ) {
-		for (j = 0; j < t->nr_nics; j++)
-			if (t->nic[j].index == t->target[i].nic_assoc)
-				break;
-		if (j < t->nr_nics) {
-			i++;
-			continue;
-		}
-		snprintf(c.what, sizeof(c.what), "target%u", t->target[i].index);
-		problem(&c, "nic-assoc", "names no valid NIC");
-		t->nr_problems++;
-		t->nr_targets--;
-		memmove(&t->target[i], &t->target[i + 1],
-			(t->nr_targets - i) * sizeof(t->target[0]));
 	}
+	ibft_check_table(&c.r, t);
 	return (t->nr_nics || t->nr_targets || t->initiator.present) ? 0 : -1;
 }

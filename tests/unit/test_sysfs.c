@@ -237,6 +237,236 @@ static void structures_not_marked_valid_are_left_out(void **state)
 	assert_string_equal(reports, "");
 }
 
+/* ---- The raw parser's checks, now on sysfs values too (ibft_keep_*) ----
+ * Each case below was accepted, or reported in other words, before the
+ * sysfs reader fed the raw parser's validator. */
+
+static void nic1(const char *index)
+{
+	put("ethernet1/index", index);
+	put("ethernet1/flags", "3");
+	put("ethernet1/ip-addr", "10.0.3.15");
+	put("ethernet1/prefix-len", "24");
+	put("ethernet1/mac", "52:54:00:12:34:57");
+}
+
+static void multicast_mac_is_refused(void **state)
+{
+	(void)state;
+	nic0();
+	target0();
+	put("ethernet0/mac", "01:00:5e:00:00:01");
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports,
+		"ethernet0: mac: 01:00:5e:00:00:01 is a multicast address\n"
+		"target0: nic-assoc: is 0, but there is no valid NIC with that index\n");
+	assert_int_equal(t.nr_nics, 0);
+	assert_int_equal(t.nr_targets, 0);
+	assert_int_equal(t.nr_problems, 2);
+}
+
+static void second_nic_with_the_same_index_is_refused(void **state)
+{
+	(void)state;
+	nic0();
+	nic1("0");
+	target0();
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports, "ethernet1: index: 0 is used by another NIC\n");
+	assert_int_equal(t.nr_nics, 1);
+	assert_int_equal(t.nic[0].slot, 0);
+	assert_int_equal(t.nr_targets, 1);
+	assert_int_equal(t.nr_problems, 1);
+}
+
+static void drop(const char *rel)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", root, rel);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* One target0 per case: the values written, the one line expected. */
+static void target_case(const char *const *kv, const char *want)
+{
+	reports[0] = '\0';
+	target0();
+	for (; kv[0]; kv += 2)
+		put(kv[0], kv[1]);
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports, want);
+	assert_int_equal(t.nr_targets, 0);
+	assert_int_equal(t.nr_problems, 1);
+	drop("target0");
+}
+
+static void chap_settings_are_checked_as_in_a_raw_table(void **state)
+{
+	static const char *const mutual_without_oneway[] = {
+		"target0/chap-type", "2", "target0/rev-chap-name", "r",
+		"target0/rev-chap-name-secret", "rsecret", NULL };
+	static const char *const mutual_without_reverse[] = {
+		"target0/chap-type", "2", "target0/chap-name", "u",
+		"target0/chap-secret", "secret", NULL };
+	static const char *const mutual_without_reverse_secret[] = {
+		"target0/chap-type", "2", "target0/chap-name", "u",
+		"target0/chap-secret", "secret", "target0/rev-chap-name", "r", NULL };
+	static const char *const oneway_without_secret[] = {
+		"target0/chap-type", "1", "target0/chap-name", "u", NULL };
+	static const char *const unknown_type[] = {
+		"target0/chap-type", "3", NULL };
+
+	(void)state;
+	nic0();
+	target_case(mutual_without_oneway,
+		"target0: chap-name: is empty but chap-type is 2\n");
+	target_case(mutual_without_reverse,
+		"target0: rev-chap-name: is empty but chap-type is 2 (mutual)\n");
+	target_case(mutual_without_reverse_secret,
+		"target0: rev-chap-name-secret: is empty but chap-type is 2 (mutual)\n");
+	target_case(oneway_without_secret,
+		"target0: chap-secret: is empty but chap-type is 1\n");
+	target_case(unknown_type,
+		"target0: chap-type: is 3, expected 0 (none), 1 (CHAP) or 2 (mutual CHAP)\n");
+}
+
+static void missing_target_address_or_name_in_raw_words(void **state)
+{
+	static const char *const no_name[] = { "target0/target-name", "", NULL };
+	static const char *const no_address[] = { "target0/ip-addr", "", NULL };
+
+	(void)state;
+	nic0();
+	target_case(no_name, "target0: target-name: is empty\n");
+	target_case(no_address, "target0: ip-addr: is not set\n");
+}
+
+static void prefix_longer_than_the_address_is_refused(void **state)
+{
+	(void)state;
+	nic0();
+	put("ethernet0/prefix-len", "33");
+	nic1("1");
+	put("ethernet1/ip-addr", "2001:db8::15");
+	put("ethernet1/prefix-len", "129");
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports,
+		"ethernet0: prefix-len: is 33, at most 32 for this address\n"
+		"ethernet1: prefix-len: is 129, at most 128 for this address\n");
+	assert_int_equal(t.nr_nics, 0);
+	assert_int_equal(t.nr_problems, 2);
+}
+
+static void strings_are_reported_in_raw_words(void **state)
+{
+	char long_name[1001];
+
+	(void)state;
+	nic0();
+	put("ethernet0/hostname", "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"
+		"hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"
+		"hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh"
+		"hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh");
+	target0();
+	put("target0/target-name", "iqn.bad\033[2Jname");
+	put("target1/index", "1");
+	put("target1/flags", "3");
+	put("target1/ip-addr", "10.0.2.101");
+	put("target1/chap-type", "1");
+	put("target1/chap-name", "alice");
+	put("target1/chap-secret", "Sekr1t\001tail");
+	memset(long_name, 'n', 1000);	/* longer than any buffer on the way */
+	long_name[1000] = '\0';
+	put("target2/index", "2");
+	put("target2/flags", "3");
+	put("target2/ip-addr", "10.0.2.102");
+	put("target2/target-name", long_name);
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports,
+		"ethernet0: hostname: 256 bytes long, at most 255 allowed\n"
+		"target0: target-name: byte 7 is 0x1b, not a printable ASCII character\n"
+		"target1: chap-secret: byte 6 is not a printable ASCII character\n"
+		"target2: target-name: 1000 bytes long, at most 223 allowed\n");
+}
+
+static void nic_assoc_is_reported_in_raw_words(void **state)
+{
+	(void)state;
+	nic0();
+	target0();
+	put("target0/nic-assoc", "7");
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports,
+		"target0: nic-assoc: is 7, but there is no valid NIC with that index\n");
+}
+
+static void more_nics_than_kept_are_reported(void **state)
+{
+	char rel[32], val[24];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i <= IBFT_MAX_NICS; i++) {
+		snprintf(rel, sizeof(rel), "ethernet%u/index", i);
+		snprintf(val, sizeof(val), "%u", i);
+		put(rel, val);
+		snprintf(rel, sizeof(rel), "ethernet%u/flags", i);
+		put(rel, "1");
+		snprintf(rel, sizeof(rel), "ethernet%u/mac", i);
+		snprintf(val, sizeof(val), "52:54:00:12:34:%02x", i);
+		put(rel, val);
+	}
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports, "ethernet8: offset: more than 8 NICs, ignored\n");
+	assert_int_equal(t.nr_nics, IBFT_MAX_NICS);
+	assert_int_equal(t.nic[IBFT_MAX_NICS - 1].index, IBFT_MAX_NICS - 1);
+}
+
+/* As in a raw table: values are checked before the valid flag is looked at
+ * (NICs), strings always (targets); problems are counted. */
+static void structures_not_marked_valid_are_still_checked(void **state)
+{
+	(void)state;
+	nic0();
+	nic1("1");
+	put("ethernet1/flags", "0");
+	put("ethernet1/mac", "ff:ff:ff:ff:ff:ff");
+	target0();
+	put("target1/index", "1");
+	put("target1/flags", "0");
+	put("target1/target-name", "iqn.\177");
+	put("initiator/initiator-name", "iqn.\r");
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports,
+		"initiator: initiator-name: byte 4 is 0x0d, not a printable ASCII character\n"
+		"ethernet1: mac: ff:ff:ff:ff:ff:ff is a multicast address\n"
+		"target1: target-name: byte 4 is 0x7f, not a printable ASCII character\n");
+	assert_int_equal(t.nr_problems, 3);
+	assert_false(t.initiator.present);
+	assert_int_equal(t.nr_nics, 1);
+	assert_int_equal(t.nr_targets, 1);
+}
+
+static void a_flood_of_problems_is_cut_short(void **state)
+{
+	char rel[32];
+	unsigned i, lines = 0;
+	const char *p;
+
+	(void)state;
+	for (i = 0; i < 40; i++) {
+		snprintf(rel, sizeof(rel), "ethernet%u/prefix-len", i);
+		put(rel, "99");
+	}
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	for (p = reports; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	assert_int_equal(lines, IBFT_MAX_REPORTS + 1);
+	assert_non_null(strstr(reports, "\nmore problems, not shown\n"));
+	assert_int_equal(t.nr_problems, 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +478,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chap_secret_never_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(targets_need_their_nic_and_come_sorted, setup, teardown),
 		cmocka_unit_test_setup_teardown(structures_not_marked_valid_are_left_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(multicast_mac_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(second_nic_with_the_same_index_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(chap_settings_are_checked_as_in_a_raw_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(missing_target_address_or_name_in_raw_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(prefix_longer_than_the_address_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(strings_are_reported_in_raw_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(nic_assoc_is_reported_in_raw_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(more_nics_than_kept_are_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(structures_not_marked_valid_are_still_checked, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_flood_of_problems_is_cut_short, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("sysfs", tests, NULL, NULL);
 }
