@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,13 +98,12 @@ static int attr_addr(struct sctx *c, const char *field, struct ibft_addr *a)
 /* The kernel prints the 8 LUN bytes with "%x" each, unpadded.  16 digits
  * or 8 digits are unambiguous; the usual single-level LUN ("0" "NN"
  * "000000") is recognised; anything else is reported. */
-static int attr_lun(struct sctx *c, uint8_t lun[8])
+static int attr_lun(struct sctx *c, const char *field, uint8_t lun[8])
 {
 	char buf[20], hex[3] = "";
 	size_t len, i;
 
-	memset(lun, 0, 8);
-	if (attr(c, "lun", buf, 16, 0))
+	if (attr(c, field, buf, 16, 0))
 		return -1;
 	len = strlen(buf);
 	if (strspn(buf, "0123456789abcdefABCDEF") != len)
@@ -125,65 +125,119 @@ static int attr_lun(struct sctx *c, uint8_t lun[8])
 	if (len == 0)
 		return 0;
  bad:
-	ibft_problem(&c->r, "lun", "ambiguous in the kernel's form; shown as 0");
+	ibft_problem(&c->r, field, "ambiguous in the kernel's form; shown as 0");
 	return 0;	/* the LUN is informational: login covers all LUNs */
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
+/* "52:54:00:12:34:56", the kernel's %pM */
+static int attr_mac(struct sctx *c, const char *field, uint8_t mac[6])
 {
+	char buf[24];
 	unsigned v[6], i;
 
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3],
-			&v[4], &v[5]) != 6 || strlen(s) != 17)
+	if (attr(c, field, buf, sizeof(buf) - 1, 0))
 		return -1;
+	if (!buf[0])
+		return 0;
+	if (strlen(buf) != 17 || sscanf(buf, "%2x:%2x:%2x:%2x:%2x:%2x", &v[0],
+			&v[1], &v[2], &v[3], &v[4], &v[5]) != 6) {
+		ibft_problem(&c->r, field, "not a MAC address");
+		return -1;
+	}
 	for (i = 0; i < 6; i++)
 		mac[i] = v[i];
 	return 0;
 }
 
-static int read_nic(struct sctx *c, struct ibft_nic *n)
+/* Each structure's files: the kernel's names, one after another, and for
+ * each where its value goes and how its text is read. */
+enum {
+	F_U8, F_U16, F_ADDR, F_MAC, F_LUN,
+	F_NAME,		/* iSCSI name, IBFT_NAME_MAX */
+	F_TEXT,		/* hostname, CHAP name: 255 */
+	F_SECRET,	/* CHAP secret: 255, never shown */
+	F_END = 0xff
+};
+struct field {
+	uint16_t off;	/* offsetof() in the structure */
+	uint8_t kind;	/* F_* */
+};
+#define F(type, member, kind) { offsetof(struct type, member), kind }
+
+static const char initiator_names[] =
+	"index\0" "flags\0" "isns-server\0" "slp-server\0" "pri-radius-server\0"
+	"sec-radius-server\0" "initiator-name\0";
+static const struct field initiator_fields[] = {
+	F(ibft_initiator, index, F_U8),		F(ibft_initiator, flags, F_U8),
+	F(ibft_initiator, isns, F_ADDR),	F(ibft_initiator, slp, F_ADDR),
+	F(ibft_initiator, radius1, F_ADDR),	F(ibft_initiator, radius2, F_ADDR),
+	F(ibft_initiator, name, F_NAME),
+	{ 0, F_END }
+};
+
+static const char nic_names[] =
+	"index\0" "flags\0" "ip-addr\0" "prefix-len\0" "origin\0" "gateway\0"
+	"primary-dns\0" "secondary-dns\0" "dhcp\0" "vlan\0" "mac\0" "hostname\0";
+static const struct field nic_fields[] = {
+	F(ibft_nic, index, F_U8),	F(ibft_nic, flags, F_U8),
+	F(ibft_nic, ip, F_ADDR),	F(ibft_nic, prefix, F_U8),
+	F(ibft_nic, origin, F_U8),	F(ibft_nic, gateway, F_ADDR),
+	F(ibft_nic, dns1, F_ADDR),	F(ibft_nic, dns2, F_ADDR),
+	F(ibft_nic, dhcp, F_ADDR),	F(ibft_nic, vlan, F_U16),
+	F(ibft_nic, mac, F_MAC),	F(ibft_nic, hostname, F_TEXT),
+	{ 0, F_END }
+};
+
+static const char target_names[] =
+	"index\0" "flags\0" "ip-addr\0" "port\0" "lun\0" "chap-type\0"
+	"nic-assoc\0" "target-name\0" "chap-name\0" "chap-secret\0"
+	"rev-chap-name\0" "rev-chap-name-secret\0";
+static const struct field target_fields[] = {
+	F(ibft_target, index, F_U8),		F(ibft_target, flags, F_U8),
+	F(ibft_target, ip, F_ADDR),		F(ibft_target, port, F_U16),
+	F(ibft_target, lun, F_LUN),		F(ibft_target, chap_type, F_U8),
+	F(ibft_target, nic_assoc, F_U8),	F(ibft_target, name, F_NAME),
+	F(ibft_target, chap_name, F_TEXT),	F(ibft_target, chap_secret, F_SECRET),
+	F(ibft_target, rchap_name, F_TEXT),	F(ibft_target, rchap_secret, F_SECRET),
+	{ 0, F_END }
+};
+
+/* Read every file of the structure c->r.what into obj (zeroed by the
+ * caller: an absent file leaves its field zero).  Returns 0, or -1 after
+ * reporting each value that could not be read. */
+static int read_fields(struct sctx *c, void *obj, const char *name,
+		const struct field *f)
 {
-	unsigned v;
-	char buf[24];
 	int bad = 0;
 
-	bad |= attr_num(c, "index", 255, &v); n->index = v;
-	bad |= attr_num(c, "flags", 255, &v); n->flags = v;
-	bad |= attr_addr(c, "ip-addr", &n->ip);
-	bad |= attr_num(c, "prefix-len", 255, &v); n->prefix = v;
-	bad |= attr_num(c, "origin", 255, &v); n->origin = v;
-	bad |= attr_addr(c, "gateway", &n->gateway);
-	bad |= attr_addr(c, "primary-dns", &n->dns1);
-	bad |= attr_addr(c, "secondary-dns", &n->dns2);
-	bad |= attr_addr(c, "dhcp", &n->dhcp);
-	bad |= attr_num(c, "vlan", 0xffff, &v); n->vlan = v;
-	bad |= attr(c, "mac", buf, sizeof(buf) - 1, 0);
-	if (!bad && buf[0] && parse_mac(buf, n->mac)) {
-		ibft_problem(&c->r, "mac", "not a MAC address");
-		bad = -1;
+	for (; f->kind != F_END; f++, name += strlen(name) + 1) {
+		uint8_t *p = (uint8_t *)obj + f->off;
+		unsigned v;
+
+		switch (f->kind) {
+		case F_U8:
+		case F_U16:
+			bad |= attr_num(c, name, f->kind == F_U8 ? 0xff : 0xffff, &v);
+			if (f->kind == F_U8)
+				*p = v;
+			else
+				*(uint16_t *)(void *)p = v;
+			break;
+		case F_ADDR:
+			bad |= attr_addr(c, name, (struct ibft_addr *)(void *)p);
+			break;
+		case F_MAC:
+			bad |= attr_mac(c, name, p);
+			break;
+		case F_LUN:
+			bad |= attr_lun(c, name, p);
+			break;
+		default:
+			bad |= attr(c, name, (char *)p, f->kind == F_NAME ?
+				IBFT_NAME_MAX : IBFT_CHAP_MAX, f->kind == F_SECRET);
+		}
 	}
-	bad |= attr(c, "hostname", n->hostname, IBFT_HOSTNAME_MAX, 0);
-	return bad ? -1 : ibft_check_nic(&c->r, n);
-}
-
-static int read_target(struct sctx *c, struct ibft_target *t)
-{
-	unsigned v;
-	int bad = 0;
-
-	bad |= attr_num(c, "index", 255, &v); t->index = v;
-	bad |= attr_num(c, "flags", 255, &v); t->flags = v;
-	bad |= attr_addr(c, "ip-addr", &t->ip);
-	bad |= attr_num(c, "port", 0xffff, &v); t->port = v;
-	bad |= attr_lun(c, t->lun);
-	bad |= attr_num(c, "chap-type", 255, &v); t->chap_type = v;
-	bad |= attr_num(c, "nic-assoc", 255, &v); t->nic_assoc = v;
-	bad |= attr(c, "target-name", t->name, IBFT_NAME_MAX, 0);
-	bad |= attr(c, "chap-name", t->chap_name, IBFT_CHAP_MAX, 0);
-	bad |= attr(c, "chap-secret", t->chap_secret, IBFT_CHAP_MAX, 1);
-	bad |= attr(c, "rev-chap-name", t->rchap_name, IBFT_CHAP_MAX, 0);
-	bad |= attr(c, "rev-chap-name-secret", t->rchap_secret, IBFT_CHAP_MAX, 1);
-	return bad ? -1 : ibft_check_target(&c->r, t);
+	return bad;
 }
 
 /* A directory name ethernetN / targetN: N as the kernel prints it (the
@@ -204,7 +258,6 @@ int ibft_read_sysfs(const char *root, struct ibft_table *t,
 	struct sctx c = { .r = { .fn = report, .ctx = rctx }, .root = root };
 	uint8_t seen[2][256 / 8];	/* ethernetN, targetN present */
 	struct dirent *de;
-	unsigned v;
 	int i;
 	DIR *d;
 
@@ -218,13 +271,13 @@ int ibft_read_sysfs(const char *root, struct ibft_table *t,
 	attr(&c, "oem_id", t->oem_id, sizeof(t->oem_id) - 1, 0);
 	attr(&c, "oem_table_id", t->oem_table_id, sizeof(t->oem_table_id) - 1, 0);
 	strcpy(c.r.what, "initiator");
-	if (attr(&c, "initiator-name", t->initiator.name, IBFT_NAME_MAX, 0))
+	if (read_fields(&c, &t->initiator, initiator_names, initiator_fields)) {
+		memset(&t->initiator, 0, sizeof(t->initiator));
 		t->nr_problems++;
-	else if (t->initiator.name[0]) {
-		t->initiator.present = 1;
-		attr_num(&c, "flags", 255, &v);
-		t->initiator.flags = v;
 	}
+	/* the kernel makes the directory for any initiator structure;
+	 * without a name it says nothing we use */
+	t->initiator.present = t->initiator.name[0] != '\0';
 	/* readdir order is arbitrary: note which N exist, then read them
 	 * pair by pair in order, as ibft_parse() walks the control list. */
 	while ((de = readdir(d)) != NULL) {
@@ -240,13 +293,17 @@ int ibft_read_sysfs(const char *root, struct ibft_table *t,
 	for (i = 0; i < 256; i++) {
 		if (seen[0][i / 8] & (1 << (i % 8))) {
 			struct ibft_nic *n = ibft_next_nic(&c.r, t, i);
-			if (n)
-				ibft_keep_nic(&c.r, t, read_nic(&c, n));
+			if (n) {
+				int bad = read_fields(&c, n, nic_names, nic_fields);
+				ibft_keep_nic(&c.r, t, bad ? -1 : ibft_check_nic(&c.r, n));
+			}
 		}
 		if (seen[1][i / 8] & (1 << (i % 8))) {
 			struct ibft_target *g = ibft_next_target(&c.r, t, i);
-			if (g)
-				ibft_keep_target(t, read_target(&c, g));
+			if (g) {
+				int bad = read_fields(&c, g, target_names, target_fields);
+				ibft_keep_target(t, bad ? -1 : ibft_check_target(&c.r, g));
+			}
 		}
 	}
 	ibft_check_table(&c.r, t);

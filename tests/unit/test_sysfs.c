@@ -237,6 +237,23 @@ static void structures_not_marked_valid_are_left_out(void **state)
 	assert_string_equal(reports, "");
 }
 
+static void initiator_servers_are_read_as_from_a_raw_table(void **state)
+{
+	char s[48];
+
+	(void)state;
+	put("initiator/isns-server", "10.0.2.5");
+	put("initiator/pri-radius-server", "2001:db8::7");
+	put("initiator/index", "0");
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports, "");
+	assert_true(t.initiator.present);
+	assert_int_equal(t.initiator.flags, 3);
+	assert_string_equal(ibft_addr_str(&t.initiator.isns, s), "10.0.2.5");
+	assert_string_equal(ibft_addr_str(&t.initiator.radius1, s), "2001:db8::7");
+	assert_int_equal(t.initiator.slp.family, IBFT_AF_NONE);
+}
+
 /* ---- The raw parser's checks, now on sysfs values too (ibft_keep_*) ----
  * Each case below was accepted, or reported in other words, before the
  * sysfs reader fed the raw parser's validator. */
@@ -478,6 +495,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(chap_secret_never_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(targets_need_their_nic_and_come_sorted, setup, teardown),
 		cmocka_unit_test_setup_teardown(structures_not_marked_valid_are_left_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(initiator_servers_are_read_as_from_a_raw_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(multicast_mac_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(second_nic_with_the_same_index_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(chap_settings_are_checked_as_in_a_raw_table, setup, teardown),
