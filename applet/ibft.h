@@ -153,8 +153,9 @@ int ibft_parse(const uint8_t *buf, size_t len, struct ibft_table *out,
  * files, each its own way; every check on a decoded value happens in the
  * functions below, so a table is accepted or refused, and reported in the
  * same words, whichever way it arrived.  Fields are named as the kernel's
- * /sys/firmware/ibft names them (ip-addr, mac, chap-type, ...).  Structure
- * layouts: spec sections 3.5 (initiator), 3.6 (NIC), 3.7 (target). */
+ * /sys/firmware/ibft names them (ip-addr, mac, chap-type, ...).  Spec
+ * sections (numbered as in the 1.02 text): 3.5 Initiator Structure,
+ * 3.6 NIC Structure, 3.7 Target Structure. */
 
 /* One line to r->fn: "<r->what>: <field>: <fmt...>".  At most
  * IBFT_MAX_REPORTS lines per table, then "more problems, not shown" once. */
