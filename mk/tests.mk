@@ -1,7 +1,8 @@
 # Test side: cmocka unit tests of the pure parsers, the mkibft table
 # writer, and a libFuzzer target.  Included by the top Makefile; every
 # output goes under build/tests/.
-#   make unit     build and run the unit tests (PASS:/FAIL: per case)
+#   make unit     build and run the unit tests (PASS:/FAIL: per case);
+#                 UNIT_TESTS="plan lease" picks some
 #   make mkibft   build build/tests/mkibft (used by shell and QEMU tests)
 #   make fuzz     build the fuzzers (the iBFT parser; root-path, lease
 #                 record and DNS reply), seed them and run each briefly
@@ -22,11 +23,55 @@ FUZZ_RUNS ?= 20000
 FUZZ_FLAGS ?=
 
 TESTS_BUILDER := $(REPO)/tests/lib/ibft_builder.c
-TESTS_BUILDER_H := $(REPO)/tests/lib/ibft_builder.h $(REPO)/applet/ibft.h
+# Every header a test program may include: a new one needs no edit here.
+TESTS_HEADERS = $(wildcard $(REPO)/applet/*.h $(REPO)/tests/lib/*.h)
 
-# Unit test binaries run by "make unit"; one per tests/unit/test_*.c.
-TESTS_UNIT_BINS := $(TESTS_OUT)/test_ibft $(TESTS_OUT)/test_plan $(TESTS_OUT)/test_sysfs \
-	$(TESTS_OUT)/test_rootpath $(TESTS_OUT)/test_lease $(TESTS_OUT)/test_plan_lease
+# ---- test programs ----
+# build/tests/NAME comes from tests/unit/NAME.c (or tests/fuzz/NAME.c) and
+# the applet files NAME_SRCS names, plus the tests/lib/ files in NAME_LIB;
+# NAME_CFLAGS adds flags.  A new tests/unit/test_X.c needs one line here:
+# test_X_SRCS := the applet .c files it tests.
+test_ibft_SRCS := ibft.c
+test_ibft_LIB := ibft_builder.c
+test_plan_SRCS := plan.c plan_cmd.c plan_lease.c lease.c rootpath.c ibft.c
+test_plan_lease_SRCS := plan.c plan_cmd.c plan_lease.c lease.c rootpath.c ibft.c
+test_sysfs_SRCS := ibft_sysfs.c ibft.c
+test_rootpath_SRCS := rootpath.c ibft.c
+test_rootpath_CFLAGS := -Wno-missing-field-initializers
+test_lease_SRCS := lease.c dns.c ibft.c
+
+fuzz_ibft_SRCS := ibft.c
+fuzz_dhcp_SRCS := rootpath.c lease.c dns.c ibft.c
+
+# How each kind is compiled and linked, and what it needs first.
+tests_unit_cc = $(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN)
+tests_unit_libs = $(TESTS_CMOCKA_LIBS)
+tests_unit_needs := tests-deps
+tests_fuzz_cc = $(TESTS_CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
+tests_fuzz_libs :=
+tests_fuzz_needs := fuzz-deps
+
+# $(call tests_program,KIND,NAME): the rule for build/tests/NAME
+define tests_program
+$(TESTS_OUT)/$(2): $(REPO)/tests/$(1)/$(2).c $(addprefix $(REPO)/applet/,$($(2)_SRCS)) \
+		$(addprefix $(REPO)/tests/lib/,$($(2)_LIB)) $(TESTS_HEADERS) | $(TESTS_OUT) $(tests_$(1)_needs)
+	$$(tests_$(1)_cc) $$($(2)_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(tests_$(1)_libs)
+endef
+
+# Unit tests: one per tests/unit/test_*.c.  `make unit UNIT_TESTS="plan
+# lease"` builds and runs only those (test_plan or plan).
+TESTS_UNIT := $(sort $(basename $(notdir $(wildcard $(REPO)/tests/unit/test_*.c))))
+TESTS_UNIT_BINS := $(addprefix $(TESTS_OUT)/,$(TESTS_UNIT))
+TESTS_FUZZ := fuzz_ibft fuzz_dhcp
+$(foreach t,$(TESTS_UNIT),$(eval $(call tests_program,unit,$(t))))
+$(foreach t,$(TESTS_FUZZ),$(eval $(call tests_program,fuzz,$(t))))
+
+UNIT_TESTS ?=
+tests_unit_pick := $(patsubst test_test_%,test_%,$(addprefix test_,$(UNIT_TESTS)))
+tests_unit_unknown := $(filter-out $(TESTS_UNIT),$(tests_unit_pick))
+TESTS_UNIT_RUN := $(addprefix $(TESTS_OUT)/,$(or $(tests_unit_pick),$(TESTS_UNIT)))
+$(if $(tests_unit_unknown),$(error UNIT_TESTS: no tests/unit/$(firstword $(tests_unit_unknown)).c))
 
 .PHONY: unit mkibft fuzz fuzz-deps tests-clean
 
@@ -35,27 +80,15 @@ $(TESTS_OUT):
 
 mkibft: $(TESTS_OUT)/mkibft
 
-$(TESTS_OUT)/mkibft: $(REPO)/tests/mkibft.c $(TESTS_BUILDER) $(TESTS_BUILDER_H) | $(TESTS_OUT)
+$(TESTS_OUT)/mkibft: $(REPO)/tests/mkibft.c $(TESTS_BUILDER) $(TESTS_HEADERS) | $(TESTS_OUT)
 	$(TESTS_CC) $(TESTS_CFLAGS) -o $@ $(REPO)/tests/mkibft.c $(TESTS_BUILDER)
 
-$(TESTS_OUT)/test_ibft: $(REPO)/tests/unit/test_ibft.c $(REPO)/applet/ibft.c \
-		$(TESTS_BUILDER) $(TESTS_BUILDER_H) | $(TESTS_OUT)
-	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
-		$(REPO)/tests/unit/test_ibft.c $(REPO)/applet/ibft.c \
-		$(TESTS_BUILDER) $(TESTS_CMOCKA_LIBS)
-
-unit: $(TESTS_UNIT_BINS)
+unit: $(TESTS_UNIT_RUN)
 	UBSAN_OPTIONS=print_stacktrace=1 \
-		sh $(REPO)/tests/unit/run-tap.sh $(TESTS_OUT)/unit $(TESTS_UNIT_BINS)
+		sh $(REPO)/tests/unit/run-tap.sh $(TESTS_OUT)/unit $(TESTS_UNIT_RUN)
 
 # ---- fuzzing ----
 TESTS_FUZZ_CORPUS := $(TESTS_OUT)/fuzz-corpus/ibft
-
-$(TESTS_OUT)/fuzz_ibft: $(REPO)/tests/fuzz/fuzz_ibft.c $(REPO)/applet/ibft.c \
-		$(REPO)/applet/ibft.h | $(TESTS_OUT) fuzz-deps
-	$(TESTS_CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ \
-		$(REPO)/tests/fuzz/fuzz_ibft.c $(REPO)/applet/ibft.c
 
 # Seeds: a few well-formed tables in different shapes, made at build time.
 $(TESTS_FUZZ_CORPUS)/.stamp: $(TESTS_OUT)/mkibft
@@ -79,15 +112,6 @@ $(TESTS_FUZZ_CORPUS)/.stamp: $(TESTS_OUT)/mkibft
 
 # What a DHCP server controls: root-path, the lease record, DNS replies.
 TESTS_FUZZ_DHCP_CORPUS := $(TESTS_OUT)/fuzz-corpus/dhcp
-
-$(TESTS_OUT)/fuzz_dhcp: $(REPO)/tests/fuzz/fuzz_dhcp.c $(REPO)/applet/rootpath.c \
-		$(REPO)/applet/rootpath.h $(REPO)/applet/lease.c $(REPO)/applet/lease.h \
-		$(REPO)/applet/dns.c $(REPO)/applet/dns.h $(REPO)/applet/ibft.c \
-		| $(TESTS_OUT) fuzz-deps
-	$(TESTS_CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $(REPO)/tests/fuzz/fuzz_dhcp.c \
-		$(REPO)/applet/rootpath.c $(REPO)/applet/lease.c $(REPO)/applet/dns.c \
-		$(REPO)/applet/ibft.c
 
 $(TESTS_FUZZ_DHCP_CORPUS)/.stamp: $(REPO)/mk/tests.mk
 	rm -rf $(TESTS_FUZZ_DHCP_CORPUS) && mkdir -p $(TESTS_FUZZ_DHCP_CORPUS)
@@ -118,22 +142,6 @@ fuzz: fuzz-deps $(TESTS_OUT)/fuzz_ibft $(TESTS_FUZZ_CORPUS)/.stamp \
 tests-clean:
 	rm -rf $(TESTS_OUT)
 
-$(TESTS_OUT)/test_plan: $(REPO)/tests/unit/test_plan.c $(REPO)/applet/plan.c \
-		$(REPO)/applet/plan_cmd.c $(REPO)/applet/plan_lease.c \
-		$(REPO)/applet/lease.c $(REPO)/applet/rootpath.c \
-		$(wildcard $(REPO)/applet/*.h) $(REPO)/applet/ibft.c | $(TESTS_OUT)
-	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
-		$(REPO)/tests/unit/test_plan.c $(REPO)/applet/plan.c \
-		$(REPO)/applet/plan_cmd.c $(REPO)/applet/plan_lease.c \
-		$(REPO)/applet/lease.c $(REPO)/applet/rootpath.c \
-		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
-
-$(TESTS_OUT)/test_sysfs: $(REPO)/tests/unit/test_sysfs.c $(REPO)/applet/ibft_sysfs.c \
-		$(REPO)/applet/ibft.c $(REPO)/applet/ibft.h | $(TESTS_OUT)
-	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
-		$(REPO)/tests/unit/test_sysfs.c $(REPO)/applet/ibft_sysfs.c \
-		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
-
 # tests/run needs the table writer
 check: mkibft
 
@@ -141,28 +149,5 @@ check: mkibft
 .PHONY: tests-deps
 tests-deps:
 	@scripts/need-packages.sh gcc libcmocka-dev iproute2 util-linux coreutils
-$(TESTS_UNIT_BINS) $(TESTS_OUT)/mkibft: | tests-deps
+$(TESTS_OUT)/mkibft: | tests-deps
 check: tests-deps
-
-$(TESTS_OUT)/test_rootpath: $(REPO)/tests/unit/test_rootpath.c $(REPO)/applet/rootpath.c \
-		$(REPO)/applet/rootpath.h $(REPO)/applet/ibft.c | $(TESTS_OUT)
-	$(TESTS_CC) $(TESTS_CFLAGS) -Wno-missing-field-initializers $(TESTS_SAN) -o $@ \
-		$(REPO)/tests/unit/test_rootpath.c $(REPO)/applet/rootpath.c \
-		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
-
-$(TESTS_OUT)/test_lease: $(REPO)/tests/unit/test_lease.c $(REPO)/applet/lease.c \
-		$(REPO)/applet/lease.h $(REPO)/applet/dns.c $(REPO)/applet/dns.h \
-		$(REPO)/applet/ibft.c | $(TESTS_OUT)
-	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
-		$(REPO)/tests/unit/test_lease.c $(REPO)/applet/lease.c \
-		$(REPO)/applet/dns.c $(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
-
-$(TESTS_OUT)/test_plan_lease: $(REPO)/tests/unit/test_plan_lease.c $(REPO)/applet/plan.c \
-		$(REPO)/applet/plan_cmd.c $(REPO)/applet/plan_lease.c \
-		$(REPO)/applet/lease.c $(REPO)/applet/rootpath.c \
-		$(wildcard $(REPO)/applet/*.h) $(REPO)/applet/ibft.c | $(TESTS_OUT)
-	$(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN) -o $@ \
-		$(REPO)/tests/unit/test_plan_lease.c $(REPO)/applet/plan.c \
-		$(REPO)/applet/plan_cmd.c $(REPO)/applet/plan_lease.c \
-		$(REPO)/applet/lease.c $(REPO)/applet/rootpath.c \
-		$(REPO)/applet/ibft.c $(TESTS_CMOCKA_LIBS)
