@@ -11,17 +11,17 @@
 # run that wrote anything could not touch the host: what it left there is
 # recorded and checked.
 #
-# The reporting, cleanup and namespace helpers are tests/qemu/lib.sh's
+# The reporting, cleanup and namespace helpers are tests/lib/harness.sh's
 # (qt_plan, qt_check, qt_expect_*, qt_atexit, qt_netns, qt_dnsmasq): this
 # file sources it.  Settings (environment): QT_BUSYBOX (or BUSYBOX),
 # QT_KEEP=1 (keep build/dhcp/NAME/ after a passing run).
 
-. "$(dirname "${BASH_SOURCE[0]}")/../qemu/lib.sh"
-QT_DIR=$QT_TOP/build/dhcp/$QT_NAME
+QT_SUITE=dhcp
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/harness.sh"
 
 DT_MAC0=52:54:00:aa:00:01
 DT_MAC1=52:54:00:aa:00:02
-DT_IQN=iqn.2025-01.org.busybox.iscsi-init.test
+DT_IQN=$QT_IQN_BASE
 
 # dt_setup [-u]: root, packages, a busybox whose iscsi-init has -i (-u:
 # one with udhcpc instead), fresh QT_DIR, the server and client namespaces
@@ -29,10 +29,7 @@ DT_IQN=iqn.2025-01.org.busybox.iscsi-init.test
 dt_setup() {
 	local udhcpc=
 	[ "${1:-}" = -u ] && udhcpc=1
-	[ "$(id -u)" = 0 ] || qt_abort "needs root (network namespaces)"
-	rm -rf "$QT_DIR"
-	mkdir -p "$QT_DIR"
-	[ -x "$QT_BUSYBOX" ] || qt_abort "no $QT_BUSYBOX (run make)"
+	qt_begin "network namespaces"
 	qt_need_pkgs iproute2 dnsmasq-base coreutils
 	# BusyBox's udhcpd: the build's own when it has one, else Debian's
 	# package (which is BusyBox's udhcpd, see dpkg -L udhcpd)
