@@ -158,60 +158,85 @@ void iscsistart_argv(struct plan_argv *a, const struct plan *p,
 			? a->buf + (c.argv[c.used] - c.buf) : NULL;
 }
 
+/* The record being written: out holds size bytes, len used (it stays
+ * below size: a long record is cut, always NUL-terminated). */
+struct rec {
+	char *out;
+	size_t size, len;
+};
+
+static void put(struct rec *r, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(r->out + r->len, r->size - r->len, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		r->len += (size_t)k < r->size - r->len ? (size_t)k : r->size - r->len - 1;
+}
+
+/* "key = value" when value is set */
+static void kv(struct rec *r, const char *key, const char *value)
+{
+	if (value[0])
+		put(r, "%s = %s\n", key, value);
+}
+
+static void kv_addr(struct rec *r, const char *key, const struct ibft_addr *a)
+{
+	char s[48];
+
+	kv(r, key, ibft_addr_str(a, s));	/* "" when unset */
+}
+
+static void kv_secret(struct rec *r, const char *key, const char *secret,
+		int show)
+{
+	kv(r, key, secret[0] && !show ? "********" : secret);
+}
+
 void plan_record(char *out, size_t size, const struct plan *p,
 		const struct plan_session *s, int show_secrets)
 {
 	const struct plan_nic *n = &p->nic[s->nic];
-	char a[48];
-	size_t len = 0;
+	struct rec r = { out, size, 0 };
+	uint32_t m = n->prefix ? 0xffffffffu << (32 - n->prefix) : 0;
 
-#define PUT(...) do { \
-	int k_ = snprintf(out + len, size - len, __VA_ARGS__); \
-	if (k_ > 0) len += (size_t)k_ < size - len ? (size_t)k_ : size - len - 1; \
-} while (0)
-	out[0] = '\0';
-	if (size < 2)
+	if (size < 2) {
+		if (size)
+			out[0] = '\0';
 		return;
-	PUT("# BEGIN RECORD iscsi-init\n");
-	if (p->initiator[0])
-		PUT("iface.initiatorname = %s\n", p->initiator);
-	PUT("iface.transport_name = tcp\n");
-	PUT("iface.hwaddress = %02x:%02x:%02x:%02x:%02x:%02x\n", n->mac[0],
-		n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
-	PUT("iface.bootproto = %s\n", n->origin == IBFT_ORIGIN_DHCP
-		|| n->dhcp.family != IBFT_AF_NONE ? "DHCP" : "STATIC");
-	if (n->ip.family != IBFT_AF_NONE)
-		PUT("iface.ipaddress = %s\n", ibft_addr_str(&n->ip, a));
-	if (n->prefix)
-		PUT("iface.prefix_len = %u\n", n->prefix);
-	if (n->ip.family == IBFT_AF_INET) {
-		uint32_t m = n->prefix ? 0xffffffffu << (32 - n->prefix) : 0;
-		PUT("iface.subnet_mask = %u.%u.%u.%u\n", m >> 24,
-			(m >> 16) & 255, (m >> 8) & 255, m & 255);
 	}
-	if (n->gateway.family != IBFT_AF_NONE)
-		PUT("iface.gateway = %s\n", ibft_addr_str(&n->gateway, a));
-	if (n->dns1.family != IBFT_AF_NONE)
-		PUT("iface.primary_dns = %s\n", ibft_addr_str(&n->dns1, a));
-	if (n->dns2.family != IBFT_AF_NONE)
-		PUT("iface.secondary_dns = %s\n", ibft_addr_str(&n->dns2, a));
-	PUT("iface.vlan_id = %u\n", n->vlan_id);
-	if (n->ifname[0])
-		PUT("iface.net_ifacename = %s\n", n->ifname);
-	PUT("node.name = %s\n", s->name);
-	PUT("node.conn[0].address = %s\n", ibft_addr_str(&s->ip, a));
-	PUT("node.conn[0].port = %u\n", s->port);
-	if (s->chap_name[0])
-		PUT("node.session.auth.username = %s\n", s->chap_name);
-	if (s->chap_secret[0])
-		PUT("node.session.auth.password = %s\n",
-			show_secrets ? s->chap_secret : "********");
-	if (s->rchap_name[0])
-		PUT("node.session.auth.username_in = %s\n", s->rchap_name);
-	if (s->rchap_secret[0])
-		PUT("node.session.auth.password_in = %s\n",
-			show_secrets ? s->rchap_secret : "********");
-	PUT("node.boot_lun = %llu\n", (unsigned long long)ibft_lun_int(s->lun));
-	PUT("# END RECORD\n");
-#undef PUT
+	out[0] = '\0';
+	put(&r, "# BEGIN RECORD iscsi-init\n");
+	kv(&r, "iface.initiatorname", p->initiator);
+	put(&r, "iface.transport_name = tcp\n"
+		"iface.hwaddress = %02x:%02x:%02x:%02x:%02x:%02x\n"
+		"iface.bootproto = %s\n", n->mac[0], n->mac[1], n->mac[2],
+		n->mac[3], n->mac[4], n->mac[5],
+		n->origin == IBFT_ORIGIN_DHCP || n->dhcp.family != IBFT_AF_NONE
+			? "DHCP" : "STATIC");
+	kv_addr(&r, "iface.ipaddress", &n->ip);
+	if (n->prefix)
+		put(&r, "iface.prefix_len = %u\n", n->prefix);
+	if (n->ip.family == IBFT_AF_INET)
+		put(&r, "iface.subnet_mask = %u.%u.%u.%u\n", m >> 24,
+			(m >> 16) & 255, (m >> 8) & 255, m & 255);
+	kv_addr(&r, "iface.gateway", &n->gateway);
+	kv_addr(&r, "iface.primary_dns", &n->dns1);
+	kv_addr(&r, "iface.secondary_dns", &n->dns2);
+	put(&r, "iface.vlan_id = %u\n", n->vlan_id);
+	kv(&r, "iface.net_ifacename", n->ifname);
+	kv(&r, "node.name", s->name);
+	kv_addr(&r, "node.conn[0].address", &s->ip);
+	put(&r, "node.conn[0].port = %u\n", s->port);
+	kv(&r, "node.session.auth.username", s->chap_name);
+	kv_secret(&r, "node.session.auth.password", s->chap_secret, show_secrets);
+	kv(&r, "node.session.auth.username_in", s->rchap_name);
+	kv_secret(&r, "node.session.auth.password_in", s->rchap_secret,
+		show_secrets);
+	put(&r, "node.boot_lun = %llu\n# END RECORD\n",
+		(unsigned long long)ibft_lun_int(s->lun));
 }
