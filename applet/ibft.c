@@ -157,7 +157,8 @@ int ibft_keep_nic(struct ibft_report *r, struct ibft_table *t, int usable)
 	struct ibft_nic *n = &t->nic[t->nr_nics];
 
 	if (usable == 0) {
-		if (!(n->flags & IBFT_FL_VALID)) {
+		if (!(n->flags & IBFT_FL_IN_USE)) {
+			t->unused_nics |= 1u << (n->slot & 31);
 			memset(n, 0, sizeof(*n));
 			return 0;
 		}
@@ -174,9 +175,9 @@ int ibft_keep_nic(struct ibft_report *r, struct ibft_table *t, int usable)
 
 int ibft_check_target(struct ibft_report *r, const struct ibft_target *t)
 {
-	/* Only a target the firmware marked valid must be complete: an
-	 * unused slot may legitimately be half-filled. */
-	if (!(t->flags & IBFT_FL_VALID))
+	/* Only a target the firmware marked valid (or boot-selected) must
+	 * be complete: an unused slot may legitimately be half-filled. */
+	if (!(t->flags & IBFT_FL_IN_USE))
 		return 0;
 	if (t->ip.family == IBFT_AF_NONE) {
 		ibft_problem(r, "ip-addr", "is not set");
@@ -210,10 +211,12 @@ int ibft_keep_target(struct ibft_table *t, int usable)
 {
 	struct ibft_target *g = &t->target[t->nr_targets];
 
-	if (usable == 0 && (g->flags & IBFT_FL_VALID)) {
+	if (usable == 0 && (g->flags & IBFT_FL_IN_USE)) {
 		t->nr_targets++;
 		return 0;
 	}
+	if (usable == 0)
+		t->unused_targets |= 1u << (g->slot & 31);
 	memset(g, 0, sizeof(*g));
 	t->nr_problems += usable != 0;
 	return usable;

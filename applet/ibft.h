@@ -24,6 +24,10 @@ enum {
 	/* flags, all structures */
 	IBFT_FL_VALID      = 0x01,
 	IBFT_FL_BOOT       = 0x02,	/* firmware boot selected */
+	/* A structure is in use when either bit is set: some firmware sets
+	 * only the boot-selected bit, and open-iscsi (commit defd640,
+	 * fw_entry.c) takes such a structure as valid too. */
+	IBFT_FL_IN_USE     = IBFT_FL_VALID | IBFT_FL_BOOT,
 	/* NIC only */
 	IBFT_FL_NIC_GLOBAL = 0x04,	/* global (not link-local) address */
 	/* target only */
@@ -111,6 +115,9 @@ struct ibft_table {
 	struct ibft_nic nic[IBFT_MAX_NICS];
 	struct ibft_target target[IBFT_MAX_TARGETS];
 	unsigned nr_problems;		/* structures reported and skipped */
+	/* structures present but marked neither valid nor boot-selected,
+	 * left out silently: bit N for ethernetN / targetN (N < 32) */
+	uint32_t unused_nics, unused_targets;
 };
 
 /* Called once per problem found, with one line of text (no newline) that
@@ -209,15 +216,17 @@ int ibft_check_target(struct ibft_report *r, const struct ibft_target *t);
 
 /* Keep the NIC decoded into the entry ibft_next_nic() gave.  usable is the
  * verdict of decoding plus ibft_check_nic(): 0, or -1 when a line already
- * said why not.  A usable NIC the firmware marked valid is kept (nr_nics
- * + 1) unless a kept NIC has its index (the first one wins):
+ * said why not.  A usable NIC the firmware marked in use (IBFT_FL_IN_USE:
+ * valid or boot-selected) is kept (nr_nics + 1) unless a kept NIC has its
+ * index (the first one wins):
  *   "index: <n> is used by another NIC"
- * Returns 0 when kept or left out silently (not marked valid), -1 when
- * refused: the entry is zeroed either way and a refusal counted in
- * t->nr_problems. */
+ * Returns 0 when kept or left out silently (not in use: its slot's bit is
+ * set in t->unused_nics), -1 when refused: the entry is zeroed either way
+ * and a refusal counted in t->nr_problems. */
 int ibft_keep_nic(struct ibft_report *r, struct ibft_table *t, int usable);
 
-/* The same for the entry ibft_next_target() gave; no check of its own. */
+/* The same for the entry ibft_next_target() gave; no check of its own
+ * (a target not in use sets its slot's bit in t->unused_targets). */
 int ibft_keep_target(struct ibft_table *t, int usable);
 
 /* Table-level checks once every structure is in: each kept target's

@@ -44,18 +44,44 @@
 	G.nl_fd = -1; \
 } while (0)
 
+/* What the table's plan warns about: "warning: iBFT SOURCE: MSG". */
+static void table_warning(void *ctx UNUSED_PARAM, const char *msg)
+{
+	bb_error_msg("warning: iBFT %s: %s", G.source, msg);
+}
+
+/* "ethernet0 ethernet1 target1": the structures left out because the
+ * firmware marked them neither valid nor boot-selected, into buf. */
+static char *unused_structures(char *buf, const struct ibft_table *t)
+{
+	char *p = buf;
+	unsigned i;
+
+	*p = '\0';
+	for (i = 0; i < 32; i++)
+		if (t->unused_nics & (1u << i))
+			p += sprintf(p, " ethernet%u", i);
+	for (i = 0; i < 32; i++)
+		if (t->unused_targets & (1u << i))
+			p += sprintf(p, " target%u", i);
+	return buf;
+}
+
 /* The table chooses the plan; without one, the -i interfaces do. */
 static void make_plan(struct ibft_table *t, int have_table, const char *ifs)
 {
-	char err[80];
+	char err[80], unused[64 * 11];
 	unsigned i;
 
+	unused_structures(unused, t);
 	if (have_table && (t->nr_nics || t->nr_targets)) {
 		if (G.opts & OPT_v)
 			bb_error_msg("iBFT from %s: %u NIC(s), %u target(s)", G.source,
 				t->nr_nics, t->nr_targets);
-		if (!plan_from_ibft(&G.plan, t, plan_warning, NULL))
-			bb_error_msg_and_die("iBFT %s: no valid boot target", G.source);
+		if (!plan_from_ibft(&G.plan, t, table_warning, NULL))
+			bb_error_msg_and_die("iBFT %s: no usable target structure%s%s",
+				G.source, unused[0] ? "; not marked valid:" : "",
+				unused);
 		if (plan_choose_initiator(&G.plan, NULL, G.iqn,
 				initiator_from_file()) != 0 && !(G.opts & OPT_p))
 			bb_error_msg_and_die("iBFT %s: initiator: initiator-name: not "
@@ -63,12 +89,12 @@ static void make_plan(struct ibft_table *t, int have_table, const char *ifs)
 				G.source);
 		for (i = 0; !ENABLE_FEATURE_ISCSI_INIT_DHCP && i < G.plan.nr_nics; i++)
 			if (G.plan.nic[i].dhcp_state == PLAN_DHCP_WAIT)	/* as the table says */
-				plan_nic_static(&G.plan, i, plan_warning, NULL);
+				plan_nic_static(&G.plan, i, table_warning, NULL);
 		return;
 	}
-	if (!(G.opts & OPT_i))	/* each structure was reported */
-		bb_error_msg_and_die("iBFT %s: no usable NIC or target structure",
-			G.source);
+	if (!(G.opts & OPT_i))	/* each refused structure was reported */
+		bb_error_msg_and_die("iBFT %s: no usable NIC or target structure%s%s",
+			G.source, unused[0] ? "; not marked valid:" : "", unused);
 	if (G.opts & OPT_p)
 		bb_simple_error_msg_and_die("-p needs a table");
 	if (plan_from_interfaces(&G.plan, ifs, err, sizeof(err)) != 0)

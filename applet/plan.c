@@ -77,9 +77,116 @@ void plan_take_nic(struct plan *p, struct plan_nic *n)
 		n->default_route = 1;
 }
 
+/* Why a can be no gateway (gw) or DNS server of NIC n, or NULL when it
+ * can.  Firmware writes such values where it means "none" (SUSE's wicked
+ * met 255.255.255.255 in a field table). */
+static const char *unusable(const struct ibft_addr *a, const struct plan_nic *n,
+		int gw)
+{
+	static const uint8_t v6_loopback[16] = { [15] = 1 };
+	const uint8_t *b = a->a;
+
+	if (a->family == IBFT_AF_INET) {
+		if ((b[0] & b[1] & b[2] & b[3]) == 255)
+			return "the limited broadcast address";
+		if (b[0] == 0)
+			return "an unspecified address (0.0.0.0/8)";
+		if (b[0] == 127)
+			return "a loopback address";
+		if (b[0] >= 224)
+			return b[0] < 240 ? "a multicast address"
+				: "a reserved address (240.0.0.0/4)";
+	} else {
+		if (b[0] == 0xff)
+			return "a multicast address";
+		if (memcmp(b, v6_loopback, 16) == 0)
+			return "the loopback address";
+	}
+	if (gw && n->ip.family != IBFT_AF_NONE && a->family != n->ip.family)
+		return "not of the NIC's address family";
+	if (addr_equal(a, &n->ip))
+		return "the NIC's own address";
+	if (a->family == IBFT_AF_INET && n->ip.family == IBFT_AF_INET
+	 && n->prefix && n->prefix <= 30 && addr_in_subnet(a, &n->ip, n->prefix)) {
+		uint32_t host = ~(0xffffffffu << (32 - n->prefix));
+		uint32_t v = (uint32_t)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+
+		if ((v & host) == 0)
+			return "the subnet's network address";
+		if ((v & host) == host)
+			return "the subnet's broadcast address";
+	}
+	return NULL;
+}
+
+/* Drop an unusable gateway or DNS value of NIC n (with a warning unless
+ * quiet). */
+static void check_addr(struct ibft_addr *a, const struct plan_nic *n, int gw,
+		const char *field, int quiet, plan_report_fn report, void *ctx)
+{
+	const char *why;
+	char s[PLAN_ADDRSTRLEN];
+
+	if (a->family == IBFT_AF_NONE || (why = unusable(a, n, gw)) == NULL)
+		return;
+	if (!quiet)
+		say(report, ctx, "%s: %s: %s is %s; %s", n->label, field,
+			ibft_addr_str(a, s), why, gw ? "no gateway" : "not used");
+	memset(a, 0, sizeof(*a));
+}
+
+/* iPXE writes prefix 0 when it had no netmask (it uses the class itself):
+ * the address's class, as the kernel and udhcpc do without a netmask; an
+ * IPv6 prefix 0 becomes /64, the interface-identifier boundary of every
+ * unicast prefix (RFC 4291 section 2.5.1). */
+static void check_prefix(struct plan_nic *n, int quiet, plan_report_fn report,
+		void *ctx)
+{
+	const uint8_t *b = n->ip.a;
+	char s[PLAN_ADDRSTRLEN];
+
+	if (n->prefix || n->ip.family == IBFT_AF_NONE)
+		return;
+	if (n->ip.family == IBFT_AF_INET6)
+		n->prefix = 64;
+	else
+		n->prefix = b[0] < 128 ? 8 : b[0] < 192 ? 16 : b[0] < 224 ? 24 : 32;
+	if (!quiet)
+		say(report, ctx, "%s: prefix-len: is 0; using /%u%s%s", n->label,
+			n->prefix, n->ip.family == IBFT_AF_INET
+				? ", the class of " : "",
+			n->ip.family == IBFT_AF_INET ? ibft_addr_str(&n->ip, s) : "");
+}
+
+/* The plan NIC already made for the port table NIC n describes (EDK2
+ * writes one NIC structure per boot attempt): the same MAC (or, without
+ * one, PCI function), VLAN and address (whatever their prefixes say), or
+ * both configured by DHCP (one port, one lease).  Returns its index, or
+ * -1. */
+static int same_port(const struct plan *p, const struct ibft_nic *n)
+{
+	static const uint8_t zero[6];
+	unsigned i;
+
+	for (i = 0; i < p->nr_nics; i++) {
+		const struct plan_nic *o = &p->nic[i];
+
+		if (memcmp(n->mac, o->mac, 6) != 0
+		 || (memcmp(n->mac, zero, 6) == 0 && n->pci_bdf != o->pci_bdf)
+		 || (n->vlan & 0xfff) != o->vlan_id)
+			continue;
+		if (n->origin == IBFT_ORIGIN_DHCP && o->origin == IBFT_ORIGIN_DHCP)
+			return i;
+		if (addr_equal(&n->ip, &o->ip))
+			return i;
+	}
+	return -1;
+}
+
 unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		plan_report_fn report, void *ctx)
 {
+	uint8_t nic_of[IBFT_MAX_NICS];	/* t->nic[] index -> p->nic[] index */
 	unsigned i, j, any_boot = 0;
 	unsigned tpgt = p->tpgt;
 
@@ -90,8 +197,17 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 
 	for (i = 0; i < t->nr_nics; i++) {
 		const struct ibft_nic *n = &t->nic[i];
-		struct plan_nic *pn = &p->nic[p->nr_nics++];
+		int same = same_port(p, n);
+		struct plan_nic *pn;
+		int quiet;
 
+		if (same >= 0) {	/* one port: one NIC */
+			nic_of[i] = same;
+			p->nic[same].boot |= !!(n->flags & IBFT_FL_BOOT);
+			continue;
+		}
+		nic_of[i] = p->nr_nics;
+		pn = &p->nic[p->nr_nics++];
 		snprintf(pn->label, sizeof(pn->label), "ethernet%u", n->index);
 		memcpy(pn->mac, n->mac, 6);
 		pn->pci_bdf = n->pci_bdf;
@@ -108,7 +224,13 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		pn->dns2 = n->dns2;
 		pn->dhcp = n->dhcp;
 		strcpy(pn->hostname, n->hostname);
-		if (pn->ip.family == IBFT_AF_NONE && !pn->dhcp_state)
+		/* a DHCP NIC's own values are only a fallback: no noise */
+		quiet = pn->dhcp_state != PLAN_DHCP_NO;
+		check_prefix(pn, quiet, report, ctx);
+		check_addr(&pn->gateway, pn, 1, "gateway", quiet, report, ctx);
+		check_addr(&pn->dns1, pn, 0, "primary-dns", quiet, report, ctx);
+		check_addr(&pn->dns2, pn, 0, "secondary-dns", quiet, report, ctx);
+		if (pn->ip.family == IBFT_AF_NONE && !quiet)
 			say(report, ctx, "%s: ip-addr: not set; the interface "
 				"will be brought up without an address", pn->label);
 	}
@@ -135,13 +257,24 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 
 		if (any_boot && !(tg->flags & IBFT_FL_BOOT))
 			continue;
-		s = &p->session[p->nr_sessions++];
+		s = &p->session[p->nr_sessions];
+		memset(s, 0, sizeof(*s));
 		snprintf(s->label, sizeof(s->label), "target%u", tg->index);
-		for (j = 0; j < p->nr_nics; j++)
+		for (j = 0; j < t->nr_nics; j++)
 			if (t->nic[j].index == tg->nic_assoc)
-				s->nic = j;
+				s->nic = nic_of[j];
 		s->ip = tg->ip;
 		s->port = tg->port ? tg->port : 3260;
+		/* the same target and portal through the same port: one
+		 * session (it sees every LUN) */
+		for (j = 0; j < p->nr_sessions; j++)
+			if (p->session[j].nic == s->nic && p->session[j].port == s->port
+			 && addr_equal(&p->session[j].ip, &s->ip)
+			 && strcmp(p->session[j].name, tg->name) == 0)
+				break;
+		if (j < p->nr_sessions)
+			continue;
+		p->nr_sessions++;
 		memcpy(s->lun, tg->lun, 8);
 		strcpy(s->name, tg->name);
 		strcpy(s->chap_name, tg->chap_name);

@@ -609,6 +609,29 @@ static void flags_vlan_port_and_indexes_are_kept_as_given(void **state)
 	assert_int_equal(target_in_slot(f, 0)->nic_assoc, 7);
 }
 
+/* Some firmware sets only the boot-selected bit (0x02), never the valid
+ * bit; open-iscsi (commit defd640) takes those structures too.  Neither
+ * bit: left out, and the table remembers which slots were left out. */
+static void boot_selected_alone_counts_as_valid(void **state)
+{
+	struct fx *f = *state;
+
+	std_begin(f, 2);
+	ibft_b_set_u8(&f->b, NIC0(f) + IBFT_B_HDR_FLAGS, IBFT_FL_BOOT);
+	ibft_b_set_u8(&f->b, TGT0(f) + IBFT_B_HDR_FLAGS, IBFT_FL_BOOT);
+	ibft_b_set_u8(&f->b, NIC1(f) + IBFT_B_HDR_FLAGS, 0);
+	ibft_b_set_u8(&f->b, TGT1(f) + IBFT_B_HDR_FLAGS, IBFT_FL_TGT_RADIUS_CHAP);
+	finish(f);
+	parse(f);
+	expect_clean(f);
+	assert_int_equal(f->t.nr_nics, 1);
+	assert_int_equal(f->t.nic[0].flags, IBFT_FL_BOOT);
+	assert_int_equal(f->t.nr_targets, 1);
+	assert_int_equal(f->t.target[0].flags, IBFT_FL_BOOT);
+	assert_int_equal(f->t.unused_nics, 1u << 1);
+	assert_int_equal(f->t.unused_targets, 1u << 1);
+}
+
 static void three_pairs_in_a_longer_control_structure(void **state)
 {
 	struct fx *f = *state;
@@ -1649,6 +1672,7 @@ int main(void)
 		T(longest_allowed_strings_are_kept),
 		T(lun_bytes_are_kept_as_in_the_table),
 		T(flags_vlan_port_and_indexes_are_kept_as_given),
+		T(boot_selected_alone_counts_as_valid),
 		T(three_pairs_in_a_longer_control_structure),
 		T(slots_may_hold_a_nic_or_a_target_alone),
 		T(more_nics_than_kept_do_not_overflow),

@@ -440,6 +440,128 @@ static void record_masks_secrets_unless_asked(void **state)
 	assert_int_equal(strlen(rec), 39);
 }
 
+/* Firmware writes values that are no gateway or DNS server where it
+ * means "none": each is dropped with a warning naming the field. */
+static void unusable_gateways_and_dns_servers_are_dropped(void **state)
+{
+	static const struct { const char *gw, *why; } cases[] = {
+		{ "255.255.255.255", "the limited broadcast address" },
+		{ "0.0.0.1", "an unspecified address (0.0.0.0/8)" },
+		{ "127.0.0.1", "a loopback address" },
+		{ "224.0.0.1", "a multicast address" },
+		{ "240.0.0.1", "a reserved address (240.0.0.0/4)" },
+		{ "192.168.50.10", "the NIC's own address" },
+		{ "192.168.50.0", "the subnet's network address" },
+		{ "192.168.50.255", "the subnet's broadcast address" },
+		{ "2001:db8::1", "not of the NIC's address family" },
+	};
+	char want[200];
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup(NULL);
+		nic(0, "192.168.50.10", 24, cases[i].gw, 3);
+		target(0, 0, "192.168.50.100", 3);
+		build();
+		snprintf(want, sizeof(want), "ethernet0: gateway: %s is %s; no gateway\n",
+			cases[i].gw, cases[i].why);
+		assert_string_equal(warnings, want);
+		assert_int_equal(plan.nic[0].gateway.family, IBFT_AF_NONE);
+		assert_false(plan.nic[0].default_route);
+		assert_null(strstr(nic_cmds(0, 0), "default"));
+	}
+	/* the edges of the subnet are fine on a /31, and usable hosts are */
+	setup(NULL);
+	nic(0, "192.168.50.10", 31, "192.168.50.11", 3);
+	build();
+	assert_string_equal(warnings, "");
+	assert_true(plan.nic[0].default_route);
+	setup(NULL);
+	nic(0, "2001:db8::15", 64, "ff02::1", 3);
+	build();
+	assert_string_equal(warnings, "ethernet0: gateway: ff02::1 is a multicast address; no gateway\n");
+	/* DNS fields: the same, but another family is fine */
+	setup(NULL);
+	nic(0, "192.168.50.10", 24, "192.168.50.1", 3)->dns1 = A("192.168.50.255");
+	table.nic[0].dns2 = A("2001:db8::53");
+	build();
+	assert_string_equal(warnings, "ethernet0: primary-dns: 192.168.50.255 is "
+		"the subnet's broadcast address; not used\n");
+	assert_int_equal(plan.nr_dns, 1);
+	assert_int_equal(plan.dns[0].family, IBFT_AF_INET6);
+}
+
+/* iPXE writes prefix 0 when it had no netmask. */
+static void prefix_zero_becomes_the_class_or_64(void **state)
+{
+	static const struct { const char *ip; unsigned prefix; } cases[] = {
+		{ "10.0.2.15", 8 }, { "172.16.5.4", 16 }, { "192.168.1.2", 24 },
+		{ "2001:db8::15", 64 },
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup(NULL);
+		nic(0, cases[i].ip, 0, NULL, 3);
+		build();
+		assert_int_equal(plan.nic[0].prefix, cases[i].prefix);
+		assert_non_null(strstr(warnings, "ethernet0: prefix-len: is 0; using /"));
+	}
+	assert_null(strstr(warnings, "class"));	/* IPv6: no class */
+	/* 10.0.2.100 is then on the link: no host route */
+	setup(NULL);
+	nic(0, "10.0.2.15", 0, "10.0.2.2", 3);
+	target(0, 0, "10.9.0.1", 3);
+	build();
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 10.0.2.15/8 dev eth0\n"
+		"4: route add default via 10.0.2.2 dev eth0\n");
+	assert_string_equal(warnings, "ethernet0: prefix-len: is 0; using /8, "
+		"the class of 10.0.2.15\n");
+}
+
+/* EDK2 writes one NIC structure per boot attempt: two for one port. */
+static void two_structures_for_one_port_are_one_nic(void **state)
+{
+	(void)state;
+	nic(0, "10.0.2.15", 24, "10.0.2.2", 3);
+	nic(1, "10.0.2.15", 24, "10.0.2.2", 1)->mac[5] = 0;	/* same MAC */
+	target(0, 0, "10.0.2.100", 3);
+	strcpy(target(1, 1, "10.0.2.100", 3)->name, table.target[0].name);
+	build();
+	assert_int_equal(plan.nr_nics, 1);
+	assert_int_equal(plan.nr_sessions, 1);	/* same target, same portal */
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 10.0.2.15/24 dev eth0\n"
+		"4: route add default via 10.0.2.2 dev eth0\n");
+	/* another portal through that port: a second session on the one NIC */
+	setup(NULL);
+	nic(0, "10.0.2.15", 24, NULL, 1);
+	nic(1, "10.0.2.15", 24, NULL, 3)->mac[5] = 0;
+	target(0, 0, "10.0.2.100", 3);
+	target(1, 1, "10.0.2.101", 3);
+	build();
+	assert_int_equal(plan.nr_nics, 1);
+	assert_true(plan.nic[0].boot);		/* either structure's bit */
+	assert_int_equal(plan.nr_sessions, 2);
+	assert_int_equal(plan.session[1].nic, 0);
+	/* the same MAC with another address stays a NIC of its own */
+	setup(NULL);
+	nic(0, "10.0.2.15", 24, NULL, 3);
+	nic(1, "10.0.2.16", 24, NULL, 1)->mac[5] = 0;
+	build();
+	assert_int_equal(plan.nr_nics, 2);
+	/* two DHCP-origin structures for one port: one NIC, one DHCP client */
+	setup(NULL);
+	nic(0, "10.0.2.15", 24, NULL, 3)->origin = IBFT_ORIGIN_DHCP;
+	nic(1, "10.0.2.99", 24, NULL, 1)->origin = IBFT_ORIGIN_DHCP;
+	table.nic[1].mac[5] = 0;
+	build();
+	assert_int_equal(plan.nr_nics, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +584,9 @@ int main(void)
 		cmocka_unit_test_setup(iscsistart_arguments_with_and_without_secrets, setup),
 		cmocka_unit_test_setup(one_way_chap_sends_no_reverse_credentials, setup),
 		cmocka_unit_test_setup(record_masks_secrets_unless_asked, setup),
+		cmocka_unit_test_setup(unusable_gateways_and_dns_servers_are_dropped, setup),
+		cmocka_unit_test_setup(prefix_zero_becomes_the_class_or_64, setup),
+		cmocka_unit_test_setup(two_structures_for_one_port_are_one_nic, setup),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
