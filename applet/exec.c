@@ -200,7 +200,11 @@ static void advance_nics(void)
 		struct nic_state *st = &G.nst[i];
 
 		if (st->state == NIC_FIND) {
-			if (!netdev_find(i))
+			int found = netdev_find(i);
+
+			if (found < 0)
+				nic_give_up(i, 0);
+			if (found <= 0)
 				continue;
 			st->state = NIC_CARRIER;
 			if ((G.opts & OPT_n) && n->dhcp_state != PLAN_DHCP_WAIT) {
@@ -242,8 +246,9 @@ static int all_done(void)
 	unsigned i;
 
 	for (i = 0; i < G.plan.nr_sessions; i++)
-		if (G.sst[i].state < SESS_OK)
-			return 0;
+		if (G.sst[i].state < SESS_OK
+		 && G.nst[G.plan.session[i].nic].state != NIC_FAILED)
+			return 0;	/* (a failed NIC's sessions wait for nothing) */
 	for (i = 0; i < G.plan.nr_nics; i++)
 		if (G.plan.source == PLAN_SOURCE_DHCP && G.nst[i].state < NIC_READY)
 			return 0;
@@ -302,12 +307,15 @@ static void nic_result(unsigned i)
 	case NIC_FIND:
 		if (G.plan.source == PLAN_SOURCE_DHCP)
 			bb_error_msg("warning: %s: no such network interface", n->label);
-		else
+		else if (n->mac[0] | n->mac[1] | n->mac[2] | n->mac[3] | n->mac[4]
+				| n->mac[5])
 			bb_error_msg("warning: %s: no network interface with MAC "
-				"%02x:%02x:%02x:%02x:%02x:%02x or PCI slot %02x:%02x.%x",
-				n->label, n->mac[0], n->mac[1], n->mac[2], n->mac[3],
-				n->mac[4], n->mac[5], n->pci_bdf >> 8,
-				(n->pci_bdf >> 3) & 31, n->pci_bdf & 7);
+				"%02x:%02x:%02x:%02x:%02x:%02x", n->label, n->mac[0],
+				n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+		else
+			bb_error_msg("warning: %s: no network interface in PCI slot "
+				"%02x:%02x.%x (the table gives no MAC)", n->label,
+				n->pci_bdf >> 8, (n->pci_bdf >> 3) & 31, n->pci_bdf & 7);
 		break;
 	case NIC_CARRIER:
 		bb_error_msg("warning: %s: no link on %s", n->label, n->ifname);

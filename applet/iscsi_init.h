@@ -96,8 +96,11 @@ int table_from_file(struct ibft_table *t, const char *file);
 int table_find(struct ibft_table *t);
 
 /*** netdev.c ***/
-/* Find NIC i of the plan among the kernel's interfaces (by MAC, else
- * PCI bus/dev/fn; by name for -i) and tell the plan.  Returns 1 if found. */
+/* Find NIC i of the plan among the kernel's interfaces (by MAC; by PCI
+ * bus/dev/fn only when the table has no MAC; by name for -i) and tell the
+ * plan.  Returns 1 if found, 0 if not (yet), -1 after a warning when the
+ * table's MAC is nowhere but its PCI slot holds an interface with another
+ * MAC: an offload (HBA) boot, whose iSCSI function is no network device. */
 int netdev_find(unsigned i);
 /* 1 when ifname is administratively up (IFF_UP). */
 int netdev_is_up(const char *ifname);

@@ -42,38 +42,63 @@ static int parse_mac(const char *s, uint8_t *mac)
 }
 
 /* How well interface name fits NIC n: 3 its MAC on a physical device, 2
- * its MAC on a virtual one, 1 its PCI slot, 0 not at all.  VLANs (which
- * copy their parent's MAC) never fit. */
+ * its MAC on a virtual one, 1 its PCI slot (when the table has no MAC),
+ * -1 the PCI slot but another MAC (an offload boot?), 0 not at all.
+ * VLANs (which copy their parent's MAC) never fit.  mac: the interface's
+ * MAC. */
+/* The PCI bus/dev/fn (bus << 8 | dev << 3 | fn, as the iBFT's pci_bdf)
+ * of interface name's device, or -1: the last "DDDD:BB:DD.F" in the real
+ * path of its device link, so a virtio NIC (.../0000:00:03.0/virtio0)
+ * counts as the PCI function it sits on. */
+static int pci_bdf_of(const char *name)
+{
+	char *p = sys_net(name, "device");
+	char *path = xmalloc_realpath(p);
+	char *c;
+	unsigned dom, bus, dev, fn;
+	int bdf = -1;
+
+	free(p);
+	for (c = path; c && *c; c = strchrnul(c, '/')) {
+		c += *c == '/';
+		if (sscanf(c, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) == 4
+		 && bus < 256 && dev < 32 && fn < 8)
+			bdf = bus << 8 | dev << 3 | fn;
+	}
+	free(path);
+	return bdf;
+}
+
+/* How well interface name fits NIC n: 3 its MAC on a physical device, 2
+ * its MAC on a virtual one, 1 its PCI slot (when the table has no MAC),
+ * -1 the PCI slot but another MAC (an offload boot?), 0 not at all.
+ * VLANs (which copy their parent's MAC) never fit.  mac: the interface's
+ * MAC. */
 static int fits(const struct plan_nic *n, const char *name, uint8_t *mac)
 {
 	static const uint8_t zero[6];
-	char buf[128], *p, *link;
-	unsigned dom, bus, dev, fn;
-	int score = 0;
+	char buf[128];
+	int score = 0, has_device;
 
 	if (read_attr(name, "uevent", buf, sizeof(buf)) > 0
 	 && strstr(buf, "DEVTYPE=vlan"))
 		return 0;
-	p = sys_net(name, "device");
-	link = xmalloc_readlink(p);
-	free(p);
+	memset(mac, 0, 6);
+	has_device = read_attr(name, "device/uevent", buf, sizeof(buf)) >= 0;
 	if (read_attr(name, "address", buf, sizeof(buf)) >= 17
 	 && parse_mac(buf, mac) == 0
 	 && memcmp(n->mac, zero, 6) != 0 && memcmp(n->mac, mac, 6) == 0)
-		score = link ? 3 : 2;
-	if (score == 0 && link && n->pci_bdf
-	 && sscanf(bb_basename(link), "%x:%x:%x.%x", &dom, &bus, &dev, &fn) == 4
-	 && ((bus << 8) | (dev << 3) | fn) == n->pci_bdf)
-		score = 1;
-	free(link);
+		score = has_device ? 3 : 2;
+	if (score == 0 && has_device && n->pci_bdf && pci_bdf_of(name) == n->pci_bdf)
+		score = memcmp(n->mac, zero, 6) == 0 ? 1 : -1;
 	return score;
 }
 
 int netdev_find(unsigned i)
 {
 	struct plan_nic *n = &G.plan.nic[i];
-	char best_name[PLAN_IFNAMSIZ];
-	uint8_t mac[6];
+	char best_name[PLAN_IFNAMSIZ], slot_name[PLAN_IFNAMSIZ];
+	uint8_t mac[6], slot_mac[6] = { 0 };
 	struct dirent *de;
 	DIR *dir;
 	int best = 0;
@@ -97,6 +122,11 @@ int netdev_find(unsigned i)
 		if (DOT_OR_DOTDOT(de->d_name) || strlen(de->d_name) >= PLAN_IFNAMSIZ)
 			continue;
 		score = fits(n, de->d_name, mac);
+		if (score < 0 && best == 0) {
+			best = score;
+			strcpy(slot_name, de->d_name);
+			memcpy(slot_mac, mac, 6);
+		}
 		if (score > best) {
 			best = score;
 			strcpy(best_name, de->d_name);
@@ -105,7 +135,20 @@ int netdev_find(unsigned i)
 	closedir(dir);
 	if (best > 0)
 		plan_nic_found(&G.plan, i, best_name, NULL);
-	return best > 0;
+	if (best < 0) {
+		/* Broadcom and friends: the iSCSI function's own MAC, the
+		 * PCI address of the card whose network function has another */
+		bb_error_msg("warning: %s: mac: no interface has %02x:%02x:%02x:"
+			"%02x:%02x:%02x; %s in its PCI slot %02x:%02x.%x has "
+			"%02x:%02x:%02x:%02x:%02x:%02x: this looks like an iSCSI "
+			"offload (HBA) boot, which iscsi-init does not drive",
+			n->label, n->mac[0], n->mac[1], n->mac[2], n->mac[3],
+			n->mac[4], n->mac[5], slot_name, n->pci_bdf >> 8,
+			(n->pci_bdf >> 3) & 31, n->pci_bdf & 7, slot_mac[0],
+			slot_mac[1], slot_mac[2], slot_mac[3], slot_mac[4],
+			slot_mac[5]);
+	}
+	return best;
 }
 
 int netdev_is_up(const char *ifname)
