@@ -24,6 +24,7 @@
 #   $(LIBC)/busybox-X.Y.Z/    one patched, configured tree per libc
 #   $(LIBC)/*.id, .stamp-*    what the tree was made from, and progress
 #   busybox                   a copy of the chosen libc's binary
+#   size/                     `make size`'s configurations (mk/size.mk)
 
 LIBCS := uclibc musl glibc
 LIBC ?= uclibc
@@ -118,7 +119,7 @@ $(eval $(call bb_id_file,$(LIBC_DIR)/patches.id,$(BB_PATCHES)))
 $(eval $(call bb_id_file,$(LIBC_DIR)/applet.id,$(APPLET_FILES)))
 $(eval $(call bb_id_file,build/selected.id,$(BB_TREE)))
 
-.PHONY: all busybox-tree check bench size baseline bloatcheck clean distclean FORCE
+.PHONY: all busybox-tree check bench baseline bloatcheck clean distclean FORCE
 FORCE:
 
 all: $(BUSYBOX)
@@ -201,12 +202,15 @@ $(UCLIBC_DIR)/.stamp: $(UAPI).stamp scripts/build-uclibc.sh
 
 # BusyBox's own make decides what to recompile; it runs only when an input
 # changed, so a second `make` does nothing. Unless our caller was given -j,
-# it runs one job per core.
+# it runs one job per core. $(call bb_make_tree,TREE) is that recipe line
+# (mk/size.mk builds its copies of the tree with it too).
+bb_make_tree = case " $${MAKEFLAGS%%-- *}" in *" -j"*) jobs= ;; *) jobs=-j$$(nproc) ;; esac; \
+	$(MAKE) $$jobs --no-print-directory -C $(1) CC="$(bb_cc)" busybox
+
 $(BB_TREE)/busybox: $(LIBC_DIR)/.stamp-config $(APPLET_FILES) $(bb_libc_deps)
 	@echo "==> building busybox $(BB_VERSION) with $(LIBC)"
 	@scripts/need-packages.sh $(bb_pkgs)
-	+@case " $${MAKEFLAGS%%-- *}" in *" -j"*) jobs= ;; *) jobs=-j$$(nproc) ;; esac; \
-	$(MAKE) $$jobs --no-print-directory -C $(BB_TREE) CC="$(bb_cc)" busybox
+	+@$(call bb_make_tree,$(BB_TREE))
 	@touch $@
 
 $(BUSYBOX): $(BB_TREE)/busybox build/selected.id
@@ -224,11 +228,6 @@ bench: $(if $(wildcard tests/bench),$(BUSYBOX))
 	@[ -x tests/bench ] || { echo "make bench: there is no executable tests/bench yet" >&2; exit 1; }
 	@echo "==> running tests/bench"
 	@BUSYBOX=$(CURDIR)/$(BUSYBOX) BB_TREE=$(CURDIR)/$(BB_TREE) LIBC=$(LIBC) tests/bench
-
-# Bytes: the whole binary, then the applet's objects.
-size: $(BUSYBOX)
-	@size $(BB_TREE)/busybox_unstripped $(BUSYBOX)
-	@size $(BB_TREE)/iscsi-init/*.o
 
 # `make baseline`, change something, `make bloatcheck`: what grew, per symbol.
 baseline: $(BUSYBOX)
