@@ -113,6 +113,64 @@ static void start_session(unsigned i)
 	G.sst[i].state = SESS_RUN;
 }
 
+/* Why session i is not up, into buf (48 bytes). */
+static const char *session_why(unsigned i, char *buf)
+{
+	const struct sess_state *ss = &G.sst[i];
+	const struct plan_nic *n = &G.plan.nic[G.plan.session[i].nic];
+
+	if (G.nst[G.plan.session[i].nic].state != NIC_READY)
+		sprintf(buf, "%s is not up", n->label);
+	else if ((ss->state == SESS_WAIT && !ss->tries) || ss->timed_out)
+		return "no login before the timeout";
+	else if (WIFEXITED(ss->status))
+		sprintf(buf, "iscsistart failed (exit status %u)",
+			WEXITSTATUS(ss->status));
+	else
+		return "iscsistart was killed";
+	return buf;
+}
+
+/* "target0: iqn... at 10.1.0.1:3260 via eth0: WHY" */
+static void session_warning(unsigned i, const char *why, const char *then)
+{
+	const struct plan_session *s = &G.plan.session[i];
+	const struct plan_nic *n = &G.plan.nic[s->nic];
+	char ip[PLAN_ADDRSTRLEN];
+
+	bb_error_msg("warning: %s: %s at %s:%u via %s: %s%s", s->label, s->name,
+		ibft_addr_str(&s->ip, ip), s->port,
+		n->dev[0] ? n->dev : n->label, why, then);
+}
+
+/* Session i's login program ended with status: up, failed for good, or
+ * tried again after a while if -t leaves time for it. */
+static void login_ended(unsigned i, int status)
+{
+	struct sess_state *ss = &G.sst[i];
+	int outcome = PLAN_LOGIN_RETRY;
+	unsigned delay;
+	char buf[48], then[48];
+
+	ss->status = status;
+	if (WIFEXITED(status))
+		outcome = plan_login_outcome(WEXITSTATUS(status));
+	if (outcome == PLAN_LOGIN_OK) {
+		ss->state = SESS_OK;
+		return;
+	}
+	ss->state = SESS_FAIL;
+	if (outcome == PLAN_LOGIN_FINAL || ss->timed_out)
+		return;
+	delay = plan_retry_delay_ms(++ss->tries, random());
+	if (monotonic_ms() + delay >= G.deadline)
+		return;
+	sprintf(then, "; trying again in %u.%u s", delay / 1000, delay % 1000 / 100);
+	session_warning(i, session_why(i, buf), then);
+	ss->state = SESS_WAIT;
+	ss->not_before = monotonic_ms() + delay;
+}
+
 static void reap_sessions(void)
 {
 	unsigned i;
@@ -123,13 +181,9 @@ static void reap_sessions(void)
 		for (i = 0; i < G.plan.nr_nics; i++)
 			if (G.nst[i].dhcp_pid == pid)
 				G.nst[i].dhcp_pid = 0;	/* never kill a stale pid */
-		for (i = 0; i < G.plan.nr_sessions; i++) {
-			if (G.sst[i].pid != pid || G.sst[i].state != SESS_RUN)
-				continue;
-			G.sst[i].status = status;
-			G.sst[i].state = WIFEXITED(status) && WEXITSTATUS(status) == 0
-				? SESS_OK : SESS_FAIL;
-		}
+		for (i = 0; i < G.plan.nr_sessions; i++)
+			if (G.sst[i].pid == pid && G.sst[i].state == SESS_RUN)
+				login_ended(i, status);
 	}
 }
 
@@ -234,7 +288,8 @@ static void advance_nics(void)
 		if (ENABLE_FEATURE_ISCSI_INIT_DHCP && dhcp_resolve_sessions(i) != 0)
 			continue;
 		for (j = 0; j < G.plan.nr_sessions; j++)
-			if (G.plan.session[j].nic == i && G.sst[j].state == SESS_WAIT)
+			if (G.plan.session[j].nic == i && G.sst[j].state == SESS_WAIT
+			 && monotonic_ms() >= G.sst[j].not_before)
 				start_session(j);
 	}
 }
@@ -265,6 +320,10 @@ static unsigned long long next_deadline(void)
 		if (G.nst[i].state == NIC_DHCP && G.nst[i].fallback_ms
 		 && G.nst[i].fallback_ms < t)
 			t = G.nst[i].fallback_ms;
+	for (i = 0; i < G.plan.nr_sessions; i++)
+		if (G.sst[i].state == SESS_WAIT && G.sst[i].not_before
+		 && G.sst[i].not_before < t)
+			t = G.sst[i].not_before;	/* a login to try again */
 	return t;
 }
 
@@ -273,30 +332,18 @@ static unsigned long long next_deadline(void)
 static void session_result(unsigned i)
 {
 	const struct plan_session *s = &G.plan.session[i];
-	const struct plan_nic *n = &G.plan.nic[s->nic];
 	char ip[PLAN_ADDRSTRLEN], buf[48];
-	const char *why = buf;
 
 	if (G.sst[i].state == SESS_DROPPED)
 		return;		/* its error line was said */
 	if (G.sst[i].state == SESS_OK) {
 		if (!(G.opts & OPT_n))
 			bb_error_msg("%s: logged in to %s at %s:%u via %s", s->label,
-				s->name, ibft_addr_str(&s->ip, ip), s->port, n->dev);
+				s->name, ibft_addr_str(&s->ip, ip), s->port,
+				G.plan.nic[s->nic].dev);
 		return;
 	}
-	if (G.nst[s->nic].state != NIC_READY)
-		sprintf(buf, "%s is not up", n->label);
-	else if (G.sst[i].state == SESS_WAIT || G.sst[i].timed_out)
-		why = "no login before the timeout";
-	else if (WIFEXITED(G.sst[i].status))
-		sprintf(buf, "iscsistart failed (exit status %u)",
-			WEXITSTATUS(G.sst[i].status));
-	else
-		why = "iscsistart was killed";
-	bb_error_msg("warning: %s: %s at %s:%u via %s: %s", s->label, s->name,
-		ibft_addr_str(&s->ip, ip), s->port,
-		n->dev[0] ? n->dev : n->label, why);
+	session_warning(i, session_why(i, buf), "");
 }
 
 static void nic_result(unsigned i)
@@ -359,6 +406,9 @@ int execute(void)
 		close_on_exec_on(G.sig_fd[i]);
 	}
 	signal_SA_RESTART_empty_mask(SIGCHLD, sigchld);
+	/* retry delays differ between hosts that boot together */
+	srandom(monotonic_us() ^ getpid() ^ G.plan.nic[0].mac[5] << 16
+		^ G.plan.nic[0].mac[4] << 24);
 	netdev_events_open();	/* before looking: no change is missed */
 
 	for (;;) {

@@ -78,8 +78,10 @@ struct globals {
 	struct sess_state {
 		pid_t pid;
 		uint8_t state;		/* SESS_* */
-		uint8_t timed_out;
+		uint8_t timed_out;	/* we stopped it: -t ran out */
+		uint8_t tries;		/* logins that failed and are retried */
 		int status;		/* its wait status */
+		unsigned long long not_before;	/* monotonic_ms(): next try */
 	} sst[PLAN_MAX_SESSIONS];
 	struct plan plan;
 };

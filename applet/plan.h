@@ -206,6 +206,24 @@ struct plan_argv {
 void iscsistart_argv(struct plan_argv *a, const struct plan *p,
 		const struct plan_session *s, const char *prog, int mask);
 
+/* What iscsistart's exit status means for a login (open-iscsi's
+ * include/iscsi_err.h): PLAN_LOGIN_OK for 0 and 15 (ISCSI_ERR_SESS_EXISTS:
+ * the session is up already); PLAN_LOGIN_FINAL where trying again cannot
+ * help: 7 (INVAL), 12 (TRANS_NOT_FOUND), 13 (ACCESS), 14 (TRANS_CAPS),
+ * 24 (LOGIN_AUTH_FAILED: the target refused our credentials), 27
+ * (OP_NOT_SUPP), 126 and 127 (the program cannot run); PLAN_LOGIN_RETRY
+ * for every other status (5 LOGIN, 8 TRANS_TIMEOUT, 19 FATAL_LOGIN, which
+ * a target still starting answers, ...) and for a login program killed
+ * by a signal (pass -1). */
+enum { PLAN_LOGIN_OK, PLAN_LOGIN_RETRY, PLAN_LOGIN_FINAL };
+int plan_login_outcome(int exit_status);
+
+/* Milliseconds to wait before login attempt number tries + 1 (tries >= 1
+ * failed so far): 2 s doubled each time, at most 32 s, randomized by up to
+ * one second either way (RFC 2131 section 4.1's scheme), so hosts booting
+ * together do not retry in lock-step.  rnd: any random number. */
+unsigned plan_retry_delay_ms(unsigned tries, unsigned rnd);
+
 /* The record open-iscsi's "iscsistart -f" prints for one session, into
  * out (NUL-terminated, truncated to size).  Secrets masked unless
  * show_secrets. */

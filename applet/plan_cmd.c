@@ -158,6 +158,24 @@ void iscsistart_argv(struct plan_argv *a, const struct plan *p,
 			? a->buf + (c.argv[c.used] - c.buf) : NULL;
 }
 
+int plan_login_outcome(int exit_status)
+{
+	switch (exit_status) {
+	case 0: case 15:
+		return PLAN_LOGIN_OK;
+	case 7: case 12: case 13: case 14: case 24: case 27: case 126: case 127:
+		return PLAN_LOGIN_FINAL;
+	}
+	return PLAN_LOGIN_RETRY;
+}
+
+unsigned plan_retry_delay_ms(unsigned tries, unsigned rnd)
+{
+	unsigned shift = tries > 5 ? 4 : tries ? tries - 1 : 0;
+
+	return (2000u << shift) - 1000 + rnd % 2001;	/* 2, 4, ... 32 s, +-1 s */
+}
+
 /* The record being written: out holds size bytes, len used (it stays
  * below size: a long record is cut, always NUL-terminated). */
 struct rec {

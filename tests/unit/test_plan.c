@@ -562,6 +562,39 @@ static void two_structures_for_one_port_are_one_nic(void **state)
 	assert_int_equal(plan.nr_nics, 1);
 }
 
+/* iscsistart's exit statuses (open-iscsi include/iscsi_err.h) */
+static void login_outcomes_by_exit_status(void **state)
+{
+	static const int ok[] = { 0, 15 };
+	static const int final[] = { 7, 12, 13, 14, 24, 27, 126, 127 };
+	static const int retry[] = { -1, 1, 4, 5, 8, 9, 11, 18, 19, 20, 28, 255 };
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_int_equal(plan_login_outcome(ok[i]), PLAN_LOGIN_OK);
+	for (unsigned i = 0; i < sizeof(final) / sizeof(final[0]); i++)
+		assert_int_equal(plan_login_outcome(final[i]), PLAN_LOGIN_FINAL);
+	for (unsigned i = 0; i < sizeof(retry) / sizeof(retry[0]); i++)
+		assert_int_equal(plan_login_outcome(retry[i]), PLAN_LOGIN_RETRY);
+}
+
+/* 2 s doubled up to 32 s, +-1 s of jitter */
+static void retry_delays_double_with_jitter(void **state)
+{
+	static const unsigned base[] = { 2000, 2000, 4000, 8000, 16000, 32000, 32000, 32000 };
+
+	(void)state;
+	for (unsigned tries = 0; tries < 8; tries++) {
+		assert_int_equal(plan_retry_delay_ms(tries, 0), base[tries] - 1000);
+		assert_int_equal(plan_retry_delay_ms(tries, 1000), base[tries]);
+		assert_int_equal(plan_retry_delay_ms(tries, 2000), base[tries] + 1000);
+		assert_int_equal(plan_retry_delay_ms(tries, 2001), base[tries] - 1000);
+		assert_in_range(plan_retry_delay_ms(tries, 0xffffffffu),
+			base[tries] - 1000, base[tries] + 1000);
+	}
+	assert_int_equal(plan_retry_delay_ms(1000, 1000), 32000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +620,8 @@ int main(void)
 		cmocka_unit_test_setup(unusable_gateways_and_dns_servers_are_dropped, setup),
 		cmocka_unit_test_setup(prefix_zero_becomes_the_class_or_64, setup),
 		cmocka_unit_test_setup(two_structures_for_one_port_are_one_nic, setup),
+		cmocka_unit_test_setup(login_outcomes_by_exit_status, setup),
+		cmocka_unit_test_setup(retry_delays_double_with_jitter, setup),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
