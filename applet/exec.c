@@ -121,6 +121,8 @@ static const char *session_why(unsigned i, char *buf)
 
 	if (G.nst[G.plan.session[i].nic].state != NIC_READY)
 		sprintf(buf, "%s is not up", n->label);
+	else if (!plan_session_ready(&G.plan, i))
+		return "no IPv6 address for an IPv6 portal (router advertisements)";
 	else if ((ss->state == SESS_WAIT && !ss->tries) || ss->timed_out)
 		return "no login before the timeout";
 	else if (WIFEXITED(ss->status))
@@ -131,16 +133,26 @@ static const char *session_why(unsigned i, char *buf)
 	return buf;
 }
 
+/* "10.1.0.1:3260", "[2001:db8::1]:3260" (RFC 3986's form) into buf */
+static char *portal_str(const struct plan_session *s, char *buf)
+{
+	char ip[PLAN_ADDRSTRLEN];
+	int v6 = s->ip.family == IBFT_AF_INET6;
+
+	sprintf(buf, "%s%s%s:%u", v6 ? "[" : "", ibft_addr_str(&s->ip, ip),
+		v6 ? "]" : "", s->port);
+	return buf;
+}
+
 /* "target0: iqn... at 10.1.0.1:3260 via eth0: WHY" */
 static void session_warning(unsigned i, const char *why, const char *then)
 {
 	const struct plan_session *s = &G.plan.session[i];
 	const struct plan_nic *n = &G.plan.nic[s->nic];
-	char ip[PLAN_ADDRSTRLEN];
+	char at[PLAN_ADDRSTRLEN + 8];
 
-	bb_error_msg("warning: %s: %s at %s:%u via %s: %s%s", s->label, s->name,
-		ibft_addr_str(&s->ip, ip), s->port,
-		n->dev[0] ? n->dev : n->label, why, then);
+	bb_error_msg("warning: %s: %s at %s via %s: %s%s", s->label, s->name,
+		portal_str(s, at), n->dev[0] ? n->dev : n->label, why, then);
 }
 
 /* Session i's login program ended with status: up, failed for good, or
@@ -242,6 +254,22 @@ static void check_dad(unsigned i)
 	G.nst[i].state = NIC_FAILED;
 }
 
+/* An IPv4 NIC whose sessions have IPv6 portals: once router
+ * advertisements gave it a global address, the plan routes them.
+ * Returns 1 then. */
+static int nic_ipv6(unsigned i)
+{
+	struct ibft_addr ip, router;
+	unsigned prefix;
+
+	if (!netdev_ipv6_global(G.plan.nic[i].dev, &ip, &prefix, &router))
+		return 0;
+	plan_nic_ipv6(&G.plan, i, &ip, prefix,
+		router.family ? &router : NULL, plan_warning, NULL);
+	nic_cmds(i, 0);		/* host routes to them, if any */
+	return 1;
+}
+
 /* Move each NIC on as far as it goes now.  Each NIC goes on as soon as it
  * can, so a missing, cable-less or silent NIC never holds up a working
  * one. */
@@ -287,10 +315,14 @@ static void advance_nics(void)
 			continue;
 		if (ENABLE_FEATURE_ISCSI_INIT_DHCP && dhcp_resolve_sessions(i) != 0)
 			continue;
-		for (j = 0; j < G.plan.nr_sessions; j++)
-			if (G.plan.session[j].nic == i && G.sst[j].state == SESS_WAIT
-			 && monotonic_ms() >= G.sst[j].not_before)
-				start_session(j);
+		for (j = 0; j < G.plan.nr_sessions; j++) {
+			if (G.plan.session[j].nic != i || G.sst[j].state != SESS_WAIT
+			 || monotonic_ms() < G.sst[j].not_before)
+				continue;
+			if (!plan_session_ready(&G.plan, j) && !nic_ipv6(i))
+				continue;	/* an IPv6 portal: wait for RAs */
+			start_session(j);
+		}
 	}
 }
 
@@ -332,15 +364,14 @@ static unsigned long long next_deadline(void)
 static void session_result(unsigned i)
 {
 	const struct plan_session *s = &G.plan.session[i];
-	char ip[PLAN_ADDRSTRLEN], buf[48];
+	char at[PLAN_ADDRSTRLEN + 8], buf[48];
 
 	if (G.sst[i].state == SESS_DROPPED)
 		return;		/* its error line was said */
 	if (G.sst[i].state == SESS_OK) {
 		if (!(G.opts & OPT_n))
-			bb_error_msg("%s: logged in to %s at %s:%u via %s", s->label,
-				s->name, ibft_addr_str(&s->ip, ip), s->port,
-				G.plan.nic[s->nic].dev);
+			bb_error_msg("%s: logged in to %s at %s via %s", s->label,
+				s->name, portal_str(s, at), G.plan.nic[s->nic].dev);
 		return;
 	}
 	session_warning(i, session_why(i, buf), "");

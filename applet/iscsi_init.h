@@ -114,8 +114,14 @@ int netdev_exists(const char *ifname);
  * tentative, -1 when it failed (another host has it), 0 when done (or
  * not listed in /proc/net/if_inet6). */
 int netdev_dad(const struct plan_nic *n);
+/* dev's global IPv6 address (from router advertisements: scope global,
+ * neither tentative, failed nor deprecated) into ip/prefix, and its
+ * default router (or all zeros) into router.  Returns 1 when found. */
+int netdev_ipv6_global(const char *dev, struct ibft_addr *ip, unsigned *prefix,
+		struct ibft_addr *router);
 /* Open G.nl_fd: a netlink socket told of link changes (appearing NICs,
- * carrier) and address changes (DAD).  -1 when there is none. */
+ * carrier), address changes (DAD) and IPv6 routes (router
+ * advertisements).  -1 when there is none. */
 void netdev_events_open(void);
 /* Read and forget what the socket has: any change means "look again". */
 void netdev_events_drain(void);

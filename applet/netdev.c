@@ -195,6 +195,56 @@ int netdev_dad(const struct plan_nic *n)
 	return rc;
 }
 
+/* 32 hex digits into a 16-byte address; 0 or -1. */
+static int hex_addr(const char *h, struct ibft_addr *a)
+{
+	unsigned i, b;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < 16; i++) {
+		if (sscanf(h + 2 * i, "%2x", &b) != 1)
+			return -1;
+		a->a[i] = b;
+	}
+	a->family = IBFT_AF_INET6;
+	return 0;
+}
+
+int netdev_ipv6_global(const char *dev, struct ibft_addr *ip, unsigned *prefix,
+		struct ibft_addr *router)
+{
+	FILE *f = fopen_for_read("/proc/net/if_inet6");
+	char line[160], addr[33], name[IFNAMSIZ + 1], hop[33];
+	unsigned plen, scope, flags;
+	int found = 0;
+
+	memset(router, 0, sizeof(*router));
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		/* global scope, neither tentative, failed nor deprecated */
+		found = sscanf(line, "%32s %*x %x %x %x %16s", addr, &plen, &scope,
+				&flags, name) == 5
+			&& strcmp(name, dev) == 0 && scope == 0
+			&& !(flags & (0x40 | 0x08 | 0x20))
+			&& hex_addr(addr, ip) == 0;
+		*prefix = plen;
+	}
+	if (f)
+		fclose(f);
+	/* its default router: "0...0 00 0...0 00 NEXTHOP metric refcnt use
+	 * flags DEV" in /proc/net/ipv6_route */
+	f = found ? fopen_for_read("/proc/net/ipv6_route") : NULL;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%32s %x %*s %*x %32s %*x %*x %*x %*x %16s", addr,
+				&plen, hop, name) == 4
+		 && plen == 0 && strspn(addr, "0") == 32 && strspn(hop, "0") != 32
+		 && strcmp(name, dev) == 0 && hex_addr(hop, router) == 0)
+			break;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
 void netdev_events_open(void)
 {
 	struct sockaddr_nl sa;
@@ -205,7 +255,8 @@ void netdev_events_open(void)
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.nl_family = AF_NETLINK;
-	sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+	sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
+		| RTMGRP_IPV6_ROUTE;	/* RA: an address, then a default route */
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		close(fd);
 		return;

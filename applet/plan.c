@@ -297,13 +297,20 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 	for (i = 0; i < p->nr_sessions; i++) {
 		struct plan_session *s = &p->session[i];
 		const struct plan_nic *n = &p->nic[s->nic];
+		const struct ibft_addr *ip = &n->ip, *gw = &n->gateway;
+		unsigned prefix = n->prefix;
 		struct plan_route *r;
 
-		if (s->routed || n->ip.family == IBFT_AF_NONE
-		 || n->dhcp_state == PLAN_DHCP_WAIT || s->ip.family == IBFT_AF_NONE)
+		if (s->ip.family != ip->family) {	/* IPv6 portal, IPv4 NIC */
+			ip = &n->ip6;
+			gw = &n->gateway6;
+			prefix = n->prefix6;
+		}
+		if (s->routed || ip->family == IBFT_AF_NONE
+		 || n->dhcp_state == PLAN_DHCP_WAIT || s->ip.family != ip->family)
 			continue;	/* not configured or not resolved yet */
 		s->routed = 1;
-		if (addr_in_subnet(&s->ip, &n->ip, n->prefix))
+		if (addr_in_subnet(&s->ip, ip, prefix))
 			continue;
 		for (j = 0; j < p->nr_routes; j++)	/* a DHCP route covers it */
 			if (p->route[j].nic == s->nic
@@ -311,7 +318,7 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 				break;
 		if (j < p->nr_routes)
 			continue;
-		if (n->gateway.family != s->ip.family) {
+		if (gw->family != s->ip.family) {
 			say(report, ctx, "%s: ip-addr: outside %s's subnet and "
 				"%s has no gateway; relying on other routes",
 				s->label, n->label, n->label);
@@ -326,8 +333,30 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 		r->nic = s->nic;
 		r->dst = s->ip;
 		r->prefix = s->ip.family == IBFT_AF_INET ? 32 : 128;
-		r->via = n->gateway;
+		r->via = *gw;
 	}
+}
+
+void plan_nic_ipv6(struct plan *p, unsigned i, const struct ibft_addr *ip,
+		unsigned prefix, const struct ibft_addr *router,
+		plan_report_fn report, void *ctx)
+{
+	struct plan_nic *n = &p->nic[i];
+
+	n->ip6 = *ip;
+	n->prefix6 = prefix;
+	if (router)
+		n->gateway6 = *router;
+	plan_routes(p, report, ctx);
+}
+
+int plan_session_ready(const struct plan *p, unsigned s)
+{
+	const struct plan_session *ps = &p->session[s];
+	const struct plan_nic *n = &p->nic[ps->nic];
+
+	return ps->ip.family != IBFT_AF_INET6 || n->ip.family == IBFT_AF_INET6
+		|| n->ip6.family == IBFT_AF_INET6;
 }
 
 

@@ -49,6 +49,10 @@ struct plan_nic {
 	uint8_t dhcp_state;		/* enum plan_dhcp */
 	struct ibft_addr ip, gateway, dns1, dns2, dhcp;
 	uint32_t lease_time;		/* seconds; 0 without a lease */
+	/* an IPv4 lease's interface may carry IPv6 portals too: its global
+	 * address from router advertisements, and their router */
+	struct ibft_addr ip6, gateway6;
+	uint8_t prefix6;
 	char hostname[IBFT_HOSTNAME_MAX + 1];
 	/* the lease's root-path without credentials, for net-IF.conf */
 	char rootpath[PLAN_ROOTPATH_MAX + 1];
@@ -146,6 +150,18 @@ void plan_take_nic(struct plan *p, struct plan_nic *n);
  * server is not resolved yet are left for later.  Idempotent. */
 void plan_routes(struct plan *p, plan_report_fn report, void *ctx);
 
+/* NIC i, configured for IPv4, got a global IPv6 address ip/prefix from
+ * router advertisements (router: the default router there, or NULL):
+ * IPv6 portals of its sessions can be routed (plan_routes()) and logged
+ * in to. */
+void plan_nic_ipv6(struct plan *p, unsigned i, const struct ibft_addr *ip,
+		unsigned prefix, const struct ibft_addr *router,
+		plan_report_fn report, void *ctx);
+
+/* 1 when session s can log in as soon as its NIC is up; 0 while its
+ * portal is IPv6 and its NIC has no IPv6 address yet (plan_nic_ipv6()). */
+int plan_session_ready(const struct plan *p, unsigned s);
+
 /* 1 when a and b are the same address of the same family. */
 int addr_equal(const struct ibft_addr *a, const struct ibft_addr *b);
 /* 1 when every byte of a's address is 0 (whatever its family). */
@@ -163,7 +179,8 @@ struct lease;
  * is ignored, and 0.0.0.0/0 among them is the default route), the other
  * classless routes, DNS servers (in the order leases come), hostname,
  * lease time, the DHCP server (the caller then offers option 203 to
- * plan_choose_initiator()).  Without a table (PLAN_SOURCE_DHCP) the root-path
+ * plan_choose_initiator()).  An IPv6 portal (dual-stack networks) waits
+ * for the interface's IPv6 address (plan_nic_ipv6()).  Without a table (PLAN_SOURCE_DHCP) the root-path
  * (option 17, RFC 4173) names the NIC's session: added at once when the
  * server is an address, else left for plan_session_resolved().
  * Returns 0, or -1 with one line in err (errlen bytes) naming the part of

@@ -17,7 +17,8 @@ static int needs_onlink(const struct ibft_addr *gw, const struct plan_nic *n)
 {
 	if (gw->family == IBFT_AF_INET6 && gw->a[0] == 0xfe && (gw->a[1] & 0xc0) == 0x80)
 		return 0;
-	return !addr_is_zero(gw) && !addr_in_subnet(gw, &n->ip, n->prefix);
+	return !addr_is_zero(gw) && !addr_in_subnet(gw, &n->ip, n->prefix)
+		&& !addr_in_subnet(gw, &n->ip6, n->prefix6);
 }
 
 /* Command builder: up to PLAN_MAX_ARGS words in a local buffer. */

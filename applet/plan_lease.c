@@ -27,9 +27,6 @@ static int add_rootpath_session(struct plan *p, unsigned i, const char *text,
 		return fail(err, errlen, "no root-path (option 17) in the lease");
 	if (rootpath_parse(text, strlen(text), &rp, err, errlen) != 0)
 		return -1;
-	if (rp.addr.family == IBFT_AF_INET6)
-		return fail(err, errlen, "root-path: server: IPv6 target on an "
-			"IPv4 lease");
 	if (p->nr_sessions == PLAN_MAX_SESSIONS)
 		return fail(err, errlen, "root-path: one session too many");
 	s = &p->session[p->nr_sessions++];

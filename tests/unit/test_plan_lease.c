@@ -213,9 +213,6 @@ static void lease_errors_leave_no_session(void **state)
 	assert_int_equal(plan.nr_sessions, 0);
 	assert_int_equal(plan.nic[0].dhcp_state, PLAN_DHCP_WAIT);
 
-	strcpy(l.rootpath, "iscsi:[2001:db8::1]::::iqn.x");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), -1);
-	assert_string_equal(err, "root-path: server: IPv6 target on an IPv4 lease");
 	strcpy(l.rootpath, "iscsi:10.1.0.1::99999::iqn.x");
 	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "port"));
@@ -260,6 +257,40 @@ static void unresolved_server_is_an_error_and_never_routed(void **state)
 	plan_routes(&plan, NULL, NULL);
 	assert_int_equal(plan.nr_routes, 0);
 	assert_int_equal(plan.session[0].ip.family, IBFT_AF_NONE);
+}
+
+/* Dual stack: an IPv6 portal in a DHCPv4 root-path waits for the
+ * interface's IPv6 address from router advertisements, then is routed
+ * through the IPv6 router when it lies outside that prefix. */
+static void ipv6_portal_on_an_ipv4_lease(void **state)
+{
+	struct ibft_addr ip6 = A("fd00:1::5054:ff:feaa:1"), rtr = A("fe80::1");
+
+	(void)state;
+	dhcp_plan("iscsi:[fd00:9::5]::::iqn.x");
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan.nr_sessions, 1);
+	assert_string_equal(str(&plan.session[0].ip), "fd00:9::5");
+	assert_false(plan_session_ready(&plan, 0));
+	assert_int_equal(plan.nr_routes, 0);
+	plan_nic_ipv6(&plan, 0, &ip6, 64, &rtr, NULL, NULL);
+	assert_true(plan_session_ready(&plan, 0));
+	assert_int_equal(plan.nr_routes, 1);
+	assert_string_equal(str(&plan.route[0].dst), "fd00:9::5");
+	assert_int_equal(plan.route[0].prefix, 128);
+	assert_string_equal(str(&plan.route[0].via), "fe80::1");
+	/* on the link: no route */
+	setup(NULL);
+	dhcp_plan("iscsi:[fd00:1::1]::::iqn.x");
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	plan_nic_ipv6(&plan, 0, &ip6, 64, NULL, NULL, NULL);
+	assert_true(plan_session_ready(&plan, 0));
+	assert_int_equal(plan.nr_routes, 0);
+	/* an IPv4 portal is ready at once */
+	setup(NULL);
+	dhcp_plan("iscsi:10.1.0.9::::iqn.x");
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_true(plan_session_ready(&plan, 0));
 }
 
 /* An iBFT NIC with origin DHCP: its target waits for the lease's values,
@@ -345,6 +376,7 @@ int main(void)
 		cmocka_unit_test_setup(credentials_go_to_the_session_not_to_net_conf, setup),
 		cmocka_unit_test_setup(dns_named_server_is_routed_once_resolved, setup),
 		cmocka_unit_test_setup(unresolved_server_is_an_error_and_never_routed, setup),
+		cmocka_unit_test_setup(ipv6_portal_on_an_ipv4_lease, setup),
 		cmocka_unit_test_setup(ibft_dhcp_nic_waits_then_takes_the_lease, setup),
 		cmocka_unit_test_setup(ibft_dhcp_nic_falls_back_to_the_table, setup),
 		cmocka_unit_test_setup(found_nic_gets_its_device_name, setup),
