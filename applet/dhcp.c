@@ -186,8 +186,9 @@ void dhcp_advance(unsigned i)
 	free(l);
 }
 
-/* Ask the lease's DNS servers for name's address (2 s each, twice). */
-static int resolve(const char *name, struct ibft_addr *out)
+/* Ask the lease's DNS servers for one name's address (2 s each, twice).
+ * Returns 0 (found), 1 (no such name or no address), -1 (no answer). */
+static int resolve_one(const char *name, struct ibft_addr *out)
 {
 	uint8_t q[DNS_PACKET_MAX], r[DNS_PACKET_MAX];
 	unsigned i, try;
@@ -195,7 +196,7 @@ static int resolve(const char *name, struct ibft_addr *out)
 	uint16_t id = monotonic_us();
 
 	qlen = dns_query(q, sizeof(q), id, name);
-	for (try = 0; try < 2 && rc != 0 && qlen > 0; try++) {
+	for (try = 0; try < 2 && rc < 0 && qlen > 0; try++) {
 		for (i = 0; i < G.plan.nr_dns && rc != 0; i++) {
 			struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
 			struct pollfd pfd;
@@ -210,11 +211,31 @@ static int resolve(const char *name, struct ibft_addr *out)
 			if (connect(fd, (void*)&sa, sizeof(sa)) == 0
 			 && send(fd, q, qlen, 0) == qlen
 			 && poll(&pfd, 1, 2000) == 1
-			 && (got = recv(fd, r, sizeof(r), 0)) > 0)
-				rc = dns_answer(r, got, id, out);
+			 && (got = recv(fd, r, sizeof(r), 0)) > 0) {
+				int a = dns_answer(r, got, id, out);
+				if (a >= 0)
+					rc = a;
+			}
 			close(fd);
 		}
 	}
+	return rc;
+}
+
+/* name's address, as a stub resolver configured from the leases would
+ * find it: each name plan_query_names() gives, in turn.  0 or -1. */
+static int resolve(const char *name, struct ibft_addr *out)
+{
+	char (*names)[PLAN_SERVER_MAX + 1] = xmalloc(PLAN_MAX_QUERIES * sizeof(*names));
+	unsigned i, n = plan_query_names(&G.plan, name, names, PLAN_MAX_QUERIES);
+	int rc = -1;
+
+	for (i = 0; i < n && rc != 0; i++) {
+		if (G.opts & OPT_v)
+			bb_error_msg("asking the lease's DNS servers for %s", names[i]);
+		rc = resolve_one(names[i], out) == 0 ? 0 : -1;
+	}
+	free(names);
 	return rc;
 }
 

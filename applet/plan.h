@@ -18,6 +18,8 @@ enum {
 	PLAN_ADDRSTRLEN = 46 + 4,	/* address plus "/128" */
 	PLAN_ROOTPATH_MAX = 1024,	/* option 17 as net-IF.conf keeps it */
 	PLAN_SERVER_MAX = 253,		/* a DNS name, RFC 1035 */
+	PLAN_SEARCH_MAX = 255,		/* resolv.conf's search line */
+	PLAN_MAX_QUERIES = 8,		/* names tried for one server name */
 };
 
 /* Where the plan came from. */
@@ -92,6 +94,9 @@ struct plan {
 	struct plan_session session[PLAN_MAX_SESSIONS];
 	struct ibft_addr dns[PLAN_MAX_DNS];
 	char hostname[IBFT_HOSTNAME_MAX + 1];
+	/* DNS search domains, space-separated: the leases' domain search
+	 * lists (option 119), else their domain names (option 15) */
+	char search[PLAN_SEARCH_MAX + 1];
 };
 
 /* One line of text per finding (no newline); warnings only, the plan is
@@ -196,6 +201,16 @@ int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
  * routed or started. */
 int plan_session_resolved(struct plan *p, unsigned s,
 		const struct ibft_addr *a, char *err, size_t errlen);
+
+/* The names a stub resolver configured from the leases (p->search, the
+ * ndots:1 rule of resolv.conf(5)) asks for name, in order, into out:
+ * a name without a dot gets each search domain appended first and is
+ * asked as it is last; a name with a dot is asked as it is first; a name
+ * ending in a dot only as it is (without that dot).  Names that would be
+ * longer than PLAN_SERVER_MAX are left out.  Returns how many (at most
+ * max). */
+unsigned plan_query_names(const struct plan *p, const char *name,
+		char (*out)[PLAN_SERVER_MAX + 1], unsigned max);
 
 /*** Command lines (plan_cmd.c) ***/
 

@@ -51,15 +51,50 @@ static int add_rootpath_session(struct plan *p, unsigned i, const char *text,
 	return 0;
 }
 
+/* 1 when the n bytes at word are one of p->search's words. */
+static int in_search(const struct plan *p, const char *word, size_t n)
+{
+	const char *w = p->search;
+
+	while (*w) {
+		size_t m = strcspn(w, " ");
+
+		if (m == n && memcmp(w, word, n) == 0)
+			return 1;
+		w += m + (w[m] == ' ');
+	}
+	return 0;
+}
+
+/* Add the words of list (space-separated domain names) to p->search,
+ * each once, as long as the line has room. */
+static void add_search(struct plan *p, const char *list)
+{
+	while (*list) {
+		size_t n = strcspn(list, " "), have = strlen(p->search);
+
+		if (n && !in_search(p, list, n)
+		 && have + !!have + n < sizeof(p->search)) {
+			if (have)
+				p->search[have++] = ' ';
+			memcpy(p->search + have, list, n);
+			p->search[have + n] = '\0';
+		}
+		list += n + (list[n] == ' ');
+	}
+}
+
 int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
 		char *err, size_t errlen)
 {
 	struct plan_nic *n = &p->nic[i];
 	unsigned k, nr_routes = p->nr_routes;
 
-	/* DNS servers in the order leases came (the resolver asks them) */
+	/* DNS servers and search domains in the order leases came (the
+	 * resolver asks them) */
 	for (k = 0; k < l->nr_dns; k++)
 		plan_add_dns(p, &l->dns[k]);
+	add_search(p, l->domain);
 	if (p->source == PLAN_SOURCE_DHCP
 	 && add_rootpath_session(p, i, l->rootpath, err, errlen) != 0)
 		return -1;
@@ -111,4 +146,32 @@ int plan_session_resolved(struct plan *p, unsigned s,
 	ps->ip = *a;
 	plan_routes(p, NULL, NULL);
 	return 0;
+}
+
+unsigned plan_query_names(const struct plan *p, const char *name,
+		char (*out)[PLAN_SERVER_MAX + 1], unsigned max)
+{
+	size_t len = strlen(name);
+	const char *d = p->search;
+	unsigned n = 0;
+	int dotted = strchr(name, '.') != NULL;
+
+	if (len && name[len - 1] == '.') {	/* fully qualified */
+		if (max && len - 1 <= PLAN_SERVER_MAX && len > 1)
+			snprintf(out[n++], PLAN_SERVER_MAX + 1, "%.*s", (int)len - 1, name);
+		return n;
+	}
+	if (dotted && n < max && len <= PLAN_SERVER_MAX)
+		strcpy(out[n++], name);
+	while (*d && n < max) {
+		size_t m = strcspn(d, " ");
+
+		if (len + 1 + m <= PLAN_SERVER_MAX)
+			snprintf(out[n++], PLAN_SERVER_MAX + 1, "%s.%.*s", name,
+				(int)m, d);
+		d += m + (d[m] == ' ');
+	}
+	if (!dotted && n < max && len <= PLAN_SERVER_MAX)
+		strcpy(out[n++], name);
+	return n;
 }

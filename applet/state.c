@@ -37,6 +37,11 @@ void write_system_files(void)
 		write_text("/etc/resolv.conf", line, i);
 		free(line);
 	}
+	if (G.plan.search[0]) {
+		line = xasprintf("search %s\n", G.plan.search);
+		write_text("/etc/resolv.conf", line, G.plan.nr_dns);
+		free(line);
+	}
 	if (G.plan.hostname[0]) {
 		char *argv[] = { (char*)"hostname", G.plan.hostname, NULL };
 

@@ -293,6 +293,47 @@ static void ipv6_portal_on_an_ipv4_lease(void **state)
 	assert_true(plan_session_ready(&plan, 0));
 }
 
+/* A root-path server named without a dot is asked with the leases'
+ * search domains, as a stub resolver with ndots:1 would. */
+static void names_are_asked_as_the_leases_resolver_would(void **state)
+{
+	char names[PLAN_MAX_QUERIES][PLAN_SERVER_MAX + 1];
+	char longname[PLAN_SERVER_MAX + 1];
+
+	(void)state;
+	dhcp_plan("iscsi:san::::iqn.x");
+	strcpy(l.domain, "example.lan");
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	strcpy(l.domain, "corp.example");	/* a second lease adds its own */
+	plan_nic_found(&plan, 1, "eth1", mac0);
+	strcpy(l.rootpath, "iscsi:10.1.0.9::::iqn.x");
+	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err)), 0);
+	strcpy(l.domain, "example.lan");	/* known: not twice */
+	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err)), 0);
+	assert_string_equal(plan.search, "example.lan corp.example");
+
+	assert_int_equal(plan_query_names(&plan, "san", names, PLAN_MAX_QUERIES), 3);
+	assert_string_equal(names[0], "san.example.lan");
+	assert_string_equal(names[1], "san.corp.example");
+	assert_string_equal(names[2], "san");
+	assert_int_equal(plan_query_names(&plan, "san.site", names, PLAN_MAX_QUERIES), 3);
+	assert_string_equal(names[0], "san.site");
+	assert_string_equal(names[1], "san.site.example.lan");
+	assert_int_equal(plan_query_names(&plan, "san.example.org.", names,
+		PLAN_MAX_QUERIES), 1);
+	assert_string_equal(names[0], "san.example.org");
+	assert_int_equal(plan_query_names(&plan, "san", names, 1), 1);
+	/* too long with a domain: left out */
+	memset(longname, 'a', 250);
+	longname[250] = '\0';
+	assert_int_equal(plan_query_names(&plan, longname, names, PLAN_MAX_QUERIES), 1);
+	assert_string_equal(names[0], longname);
+	/* no search domains: the name alone */
+	plan.search[0] = '\0';
+	assert_int_equal(plan_query_names(&plan, "san", names, PLAN_MAX_QUERIES), 1);
+	assert_string_equal(names[0], "san");
+}
+
 /* An iBFT NIC with origin DHCP: its target waits for the lease's values,
  * or for the table's own when no lease comes. */
 static void ibft_dhcp_origin_nic(unsigned prefix)
@@ -377,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup(dns_named_server_is_routed_once_resolved, setup),
 		cmocka_unit_test_setup(unresolved_server_is_an_error_and_never_routed, setup),
 		cmocka_unit_test_setup(ipv6_portal_on_an_ipv4_lease, setup),
+		cmocka_unit_test_setup(names_are_asked_as_the_leases_resolver_would, setup),
 		cmocka_unit_test_setup(ibft_dhcp_nic_waits_then_takes_the_lease, setup),
 		cmocka_unit_test_setup(ibft_dhcp_nic_falls_back_to_the_table, setup),
 		cmocka_unit_test_setup(found_nic_gets_its_device_name, setup),
