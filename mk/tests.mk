@@ -39,6 +39,7 @@ test_sysfs_SRCS := ibft_sysfs.c ibft.c
 test_rootpath_SRCS := rootpath.c ibft.c
 test_rootpath_CFLAGS := -Wno-missing-field-initializers
 test_lease_SRCS := lease.c dns.c ibft.c
+test_iscsi_name_SRCS := iscsi_name.c
 
 fuzz_ibft_SRCS := ibft.c
 fuzz_dhcp_SRCS := rootpath.c lease.c dns.c ibft.c
