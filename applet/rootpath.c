@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "rootpath.h"
+#include "iscsi_name.h"
 
 enum { RP_MAX_INPUT = 1024, RP_MAX_FIELDS = 6 };
 
@@ -38,10 +39,25 @@ static int is_print(const char *p, size_t n)
 	return 1;
 }
 
+/* iPXE expands ${...} settings in a root-path; a DHCP configuration
+ * copied from an iPXE setup brings them here unexpanded. */
+static int template(struct span f, const char *what, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < f.n; i++)
+		if (f.p[i] == '$' && f.p[i + 1] == '{')
+			return fail(err, errlen, "%s: holds '${' (an iPXE setting "
+				"left unexpanded)", what);
+	return 0;
+}
+
 /* Copy a field into dst (size max + 1), checking length and characters. */
 static int copy(char *dst, size_t max, struct span f, const char *what,
 		char *err, size_t errlen)
 {
+	if (template(f, what, err, errlen))
+		return -1;
 	if (f.n > max)
 		return fail(err, errlen, "%s: longer than %zu characters", what, max);
 	if (!is_print(f.p, f.n))
@@ -68,6 +84,8 @@ static int parse_lun(struct span f, uint8_t lun[8], char *err, size_t errlen)
 	memset(lun, 0, 8);
 	if (f.n == 0)
 		return 0;
+	if (template(f, "LUN", err, errlen))
+		return -1;
 	for (i = 0; i <= f.n; i++) {
 		if (i == f.n || f.p[i] == '-') {
 			if (digits == 0)
@@ -98,6 +116,8 @@ static int parse_port(struct span f, uint16_t *port, char *err, size_t errlen)
 	*port = 3260;
 	if (f.n == 0)
 		return 0;
+	if (template(f, "port", err, errlen))
+		return -1;
 	for (i = 0; i < f.n; i++) {
 		if (f.p[i] < '0' || f.p[i] > '9' || i >= 5)
 			goto bad;
@@ -123,6 +143,8 @@ static int parse_server(struct span f, int bracketed, struct rootpath *out,
 	if (f.n == 0)
 		return fail(err, errlen, "server: empty (the target's address "
 			"is required)");
+	if (template(f, "server", err, errlen))
+		return -1;
 	if (f.n > ROOTPATH_HOST_MAX)
 		return fail(err, errlen, "server: longer than %u characters",
 			ROOTPATH_HOST_MAX);
@@ -191,14 +213,15 @@ static unsigned split(struct span s, struct span *f, unsigned max)
 
 static int has_name_prefix(struct span f)
 {
-	return f.n > 4 && (memcmp(f.p, "iqn.", 4) == 0 || memcmp(f.p, "eui.", 4) == 0
-		|| memcmp(f.p, "naa.", 4) == 0);
+	return f.n > 4 && (strncasecmp(f.p, "iqn.", 4) == 0
+		|| strncasecmp(f.p, "eui.", 4) == 0 || strncasecmp(f.p, "naa.", 4) == 0);
 }
 
 int rootpath_parse(const char *s, size_t len, struct rootpath *out,
 		char *err, size_t errlen)
 {
 	struct span rest, f[RP_MAX_FIELDS + 1], srv;
+	char why[96];
 	const char *at, *p, *end;
 	unsigned i, nf, ntok;
 	int bracketed = 0;
@@ -290,6 +313,8 @@ int rootpath_parse(const char *s, size_t len, struct rootpath *out,
 	if (ntok < nf + 1)
 		return fail(err, errlen, "too few fields (want "
 			"iscsi:server:protocol:port:LUN:target)");
+	if (template(f[0], "protocol", err, errlen))
+		return -1;
 	if (!(f[0].n == 0 || (f[0].n == 1 && f[0].p[0] == '6')))
 		return fail(err, errlen, "protocol: '%.*s' is not 6 (TCP)",
 			(int)(f[0].n > 16 ? 16 : f[0].n), is_print(f[0].p, f[0].n) ? f[0].p : "?");
@@ -305,15 +330,16 @@ int rootpath_parse(const char *s, size_t len, struct rootpath *out,
 	/* the target name: everything after the LUN's colon */
 	rest.p = f[nf - 1].p + f[nf - 1].n + 1;
 	rest.n = end - rest.p;
-	if (rest.n == 0)
-		return fail(err, errlen, "target name: empty");
+	if (template(rest, "target name", err, errlen))
+		return -1;
 	if (rest.n > IBFT_NAME_MAX)
 		return fail(err, errlen, "target name: longer than %u characters",
 			IBFT_NAME_MAX);
-	if (!is_print(rest.p, rest.n))
-		return fail(err, errlen, "target name: has a space or a "
-			"non-printable character");
 	memcpy(out->target, rest.p, rest.n);
 	out->target[rest.n] = '\0';
+	/* RFC 3720: an error where it cannot be a name; where it merely
+	 * breaks the RFC, it is used (the caller may warn) */
+	if (iscsi_name_check(out->target, why, sizeof(why)) < 0)
+		return fail(err, errlen, "target name: %s", why);
 	return 0;
 }

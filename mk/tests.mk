@@ -33,16 +33,16 @@ TESTS_HEADERS = $(wildcard $(REPO)/applet/*.h $(REPO)/tests/lib/*.h)
 # test_X_SRCS := the applet .c files it tests.
 test_ibft_SRCS := ibft.c
 test_ibft_LIB := ibft_builder.c
-test_plan_SRCS := plan.c plan_cmd.c plan_lease.c lease.c rootpath.c ibft.c
-test_plan_lease_SRCS := plan.c plan_cmd.c plan_lease.c lease.c rootpath.c ibft.c
+test_plan_SRCS := plan.c plan_cmd.c plan_lease.c lease.c rootpath.c iscsi_name.c ibft.c
+test_plan_lease_SRCS := plan.c plan_cmd.c plan_lease.c lease.c rootpath.c iscsi_name.c ibft.c
 test_sysfs_SRCS := ibft_sysfs.c ibft.c
-test_rootpath_SRCS := rootpath.c ibft.c
+test_rootpath_SRCS := rootpath.c iscsi_name.c ibft.c
 test_rootpath_CFLAGS := -Wno-missing-field-initializers
 test_lease_SRCS := lease.c dns.c ibft.c
 test_iscsi_name_SRCS := iscsi_name.c
 
 fuzz_ibft_SRCS := ibft.c
-fuzz_dhcp_SRCS := rootpath.c lease.c dns.c ibft.c
+fuzz_dhcp_SRCS := rootpath.c iscsi_name.c lease.c dns.c ibft.c
 
 # How each kind is compiled and linked, and what it needs first.
 tests_unit_cc = $(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN)

@@ -1,5 +1,6 @@
 /* Unit tests of the root-path parser (applet/rootpath.c): RFC 4173, dracut's
- * extended form, and hostile values.  One cmocka test per case. */
+ * extended form, hostile values, iPXE settings left unexpanded and target
+ * names checked against RFC 3720.  One cmocka test per case. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -37,7 +38,15 @@ static const struct good goods[] = {
 	{ "target_with_colons", "iscsi:10.0.0.1::::iqn.2001-04.com.example:storage:disk2:sys1", "10.0.0.1",
 		"iqn.2001-04.com.example:storage:disk2:sys1", 3260, 0 },
 	{ "target_with_at_sign", "iscsi:10.0.0.1::::" IQN "@host", "10.0.0.1", IQN "@host", 3260, 0 },
-	{ "target_without_standard_prefix", "iscsi:10.0.0.1::::mytarget:a:b:c", "10.0.0.1", "mytarget:a:b:c", 3260, 0 },
+	/* names that break RFC 3720 in ways targets accept are taken */
+	{ "target_upper_case_taken", "iscsi:10.0.0.1::::iqn.2026-11.org.example:Disk1", "10.0.0.1",
+		"iqn.2026-11.org.example:Disk1", 3260, 0 },
+	{ "target_underscore_taken", "iscsi:10.0.0.1::::iqn.2026-11.org.example:my_disk", "10.0.0.1",
+		"iqn.2026-11.org.example:my_disk", 3260, 0 },
+	{ "dracut_netdev_upper_case_prefix", "iscsi:10.0.0.1::3260:eth0:0:IQN.2026-11.ORG.EXAMPLE:DISK",
+		"10.0.0.1", "IQN.2026-11.ORG.EXAMPLE:DISK", 3260, 0, .netdev = "eth0" },
+	/* a '$' that does not open a setting is a character like others */
+	{ "target_dollar_without_brace", "iscsi:10.0.0.1::::" IQN "$1", "10.0.0.1", IQN "$1", 3260, 0 },
 	{ "target_eui", "iscsi:10.0.0.1::::eui.02004567A425678D", "10.0.0.1", "eui.02004567A425678D", 3260, 0 },
 	{ "target_naa", "iscsi:10.0.0.1::::naa.52004567BA64678D", "10.0.0.1", "naa.52004567BA64678D", 3260, 0 },
 	{ "target_with_shell_characters_kept_verbatim", "iscsi:10.0.0.1::::iqn.x;reboot`id`$(x)|&>",
@@ -95,9 +104,41 @@ static const struct bad bads[] = {
 	{ "space_in_server", "iscsi:10.0.0.1 x::::" IQN, 0, "server: has a space" },
 	{ "label_too_long", "iscsi:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example::::" IQN, 0, "server:" },
 	{ "label_starts_with_dash", "iscsi:-san.example::::" IQN, 0, "server:" },
-	{ "space_in_target", "iscsi:10.0.0.1::::iqn.x y", 0, "target name: has a space" },
-	{ "newline_in_target", "iscsi:10.0.0.1::::iqn.x\nroot=/dev/sda", 0, "target name: has a space or a non-printable" },
-	{ "escape_in_target", "iscsi:10.0.0.1::::iqn.x\033[2J", 0, "target name: has a space or a non-printable" },
+	{ "space_in_target", "iscsi:10.0.0.1::::iqn.x y", 0, "target name: byte 6 is a space" },
+	{ "newline_in_target", "iscsi:10.0.0.1::::iqn.x\nroot=/dev/sda", 0,
+		"target name: byte 6 is 0x0a, not a printable character" },
+	{ "escape_in_target", "iscsi:10.0.0.1::::iqn.x\033[2J", 0,
+		"target name: byte 6 is 0x1b, not a printable character" },
+	{ "eight_bit_in_target", "iscsi:10.0.0.1::::" IQN "\303\266", 0,
+		"target name: byte 29 is 0xc3, not ASCII" },
+	/* RFC 3720: what cannot be an iSCSI name */
+	{ "target_without_standard_prefix", "iscsi:10.0.0.1::::mytarget:a:b:c", 0,
+		"target name: does not start with iqn., eui. or naa." },
+	{ "target_eui_too_short", "iscsi:10.0.0.1::::eui.0200", 0,
+		"target name: eui. must be followed by 16 hex digits" },
+	{ "target_naa_24_digits", "iscsi:10.0.0.1::::naa.52004567BA64678D01234567", 0,
+		"target name: naa. must be followed by 16 or 32 hex digits" },
+	{ "target_with_slash", "iscsi:10.0.0.1::::" IQN "/1", 0, "target name: '/' at byte 29" },
+	{ "target_prefix_only", "iscsi:10.0.0.1::::iqn.", 0, "target name: nothing after 'iqn.'" },
+	/* iPXE settings left unexpanded, in every field: the field is named */
+	{ "template_in_target", "iscsi:10.0.0.1::::iqn.2026-11.org.example:${net0/mac:hexhyp}", 0,
+		"target name: holds '${' (an iPXE setting left unexpanded)" },
+	{ "template_whole_target", "iscsi:10.0.0.1::::${target-iqn}", 0, "target name: holds '${'" },
+	{ "template_in_server", "iscsi:${next-server}::::" IQN, 0, "server: holds '${'" },
+	{ "template_in_ipv6_server", "iscsi:[${net0/ip6}]::::" IQN, 0, "server: holds '${'" },
+	{ "template_in_protocol", "iscsi:10.0.0.1:${proto}:::" IQN, 0, "protocol: holds '${'" },
+	{ "template_in_port", "iscsi:10.0.0.1::${port}::" IQN, 0, "port: holds '${'" },
+	{ "template_in_lun", "iscsi:10.0.0.1:::${lun}:" IQN, 0, "LUN: holds '${'" },
+	{ "template_in_iface", "iscsi:10.0.0.1::3260:${iface}:eth1:1:" IQN, 0, "iface: holds '${'" },
+	{ "template_in_netdev", "iscsi:10.0.0.1::3260:${netdev}:0:" IQN, 0, "netdev: holds '${'" },
+	{ "template_in_user_name", "iscsi:${username}:s3cret@10.0.0.1::::" IQN, 0,
+		"user name: holds '${'", "s3cret" },
+	{ "template_in_password_not_echoed", "iscsi:alice:x${password}@10.0.0.1::::" IQN, 0,
+		"password: holds '${'", "x${password}" },
+	{ "template_in_incoming_user_name", "iscsi:a:b:${reverse-username}:c@10.0.0.1::::" IQN, 0,
+		"incoming user name: holds '${'" },
+	{ "template_in_incoming_password", "iscsi:a:b:c:${reverse-password}@10.0.0.1::::" IQN, 0,
+		"incoming password: holds '${'", "reverse-password" },
 	{ "embedded_nul", "iscsi:10.0.0.1::::iqn.x\0tail", 28, "contains a NUL byte" },
 	{ "empty_password", "iscsi:alice:@10.0.0.1::::" IQN, 0, "credentials: empty" },
 	{ "empty_incoming_password", "iscsi:a:b:c:@10.0.0.1::::" IQN, 0, "credentials: empty incoming" },
