@@ -13,13 +13,18 @@
 #include "lease.h"
 #include "dns.h"
 
-/* patches/0002: udhcpc calls this instead of running a script */
-extern void FAST_FUNC (*udhcpc_script_hook)(const char *name);
+/* patches/0002: udhcpc calls this instead of running a script, with the
+ * DHCP message (NULL, 0 for deconfig, leasefail) */
+extern void FAST_FUNC (*udhcpc_script_hook)(const char *name,
+		const void *packet, unsigned size);
 int udhcpc_main(int argc, char **argv);
 
 /* In the udhcpc child: hand the lease to the parent as NUL-separated
- * key=value strings ending with an empty one. */
-static void FAST_FUNC dhcp_hook(const char *event)
+ * key=value strings ending with an empty one: what udhcpc decoded from
+ * its environment, and the message itself as hex for lease_parse() to
+ * read the string options from (udhcpc cuts those at the first NUL). */
+static void FAST_FUNC dhcp_hook(const char *event, const void *packet,
+		unsigned size)
 {
 	char *first_ip = G.first_ip;
 	char *rec, *p;
@@ -39,6 +44,11 @@ static void FAST_FUNC dhcp_hook(const char *event)
 	safe_strncpy(first_ip, getenv("ip") ? : "", sizeof(G.first_ip));
 	p = rec = xzalloc(DHCP_REC_MAX);
 	p += sprintf(p, "event=%s", event) + 1;
+	if (size <= LEASE_PACKET_MAX) {
+		p = stpcpy(p, LEASE_PACKET_KEY "=");
+		p = bin2hex(p, (const char *)packet, size);
+		*p++ = '\0';
+	}
 	for (k = lease_keys; *k; k += strlen(k) + 1) {
 		const char *v = getenv(k);
 		if (v && (size_t)(rec + DHCP_REC_MAX - p) > strlen(k) + strlen(v) + 3)
@@ -47,6 +57,7 @@ static void FAST_FUNC dhcp_hook(const char *event)
 	*p++ = '\0';
 	full_write(DHCP_FD, rec, p - rec);
 	close(DHCP_FD);
+	memset(rec, 0, DHCP_REC_MAX);	/* option 175's secrets */
 	free(rec);
 }
 
@@ -65,6 +76,8 @@ void dhcp_start(unsigned i)
 			(char*)"udhcpc", (char*)"-f", (char*)"-i", n->ifname,
 			(char*)"-O", (char*)"rootpath", (char*)"-O", (char*)"staticroutes",
 			(char*)"-O", (char*)"msstaticroutes", (char*)"-O", (char*)"203",
+			/* by number: "search" is known only with UDHCP_RFC3397 */
+			(char*)"-O", (char*)"119", (char*)"-O", (char*)"175",
 			(char*)"-T", (char*)"2",
 			(char*)"-A", (char*)"2", (char*)"-t", (char*)"1000",
 			(G.opts & OPT_k) ? NULL : (char*)"-q", NULL
@@ -115,6 +128,12 @@ void dhcp_stop(unsigned i)
 	}
 }
 
+/* lease_parse()'s findings: "warning: DHCP eth0: option 203 ..." */
+static void lease_warning(void *ifname, const char *msg)
+{
+	bb_error_msg("warning: DHCP %s: %s", (const char *)ifname, msg);
+}
+
 /* Read what the udhcpc child sent; returns 1 once a whole lease is in. */
 static int read_lease(unsigned i, struct lease *l)
 {
@@ -141,7 +160,8 @@ static int read_lease(unsigned i, struct lease *l)
 		safe_waitpid(st->dhcp_pid, NULL, 0);	/* -q: it exits now */
 		st->dhcp_pid = 0;
 	}	/* else it keeps the lease */
-	if (lease_parse(st->rec, st->rec_len, l, err, sizeof(err)) != 0) {
+	if (lease_parse(st->rec, st->rec_len, l, lease_warning, (void*)ifname,
+			err, sizeof(err)) != 0) {
 		bb_error_msg("DHCP %s: %s", ifname, err);
 		dhcp_stop(i);
 		nic_give_up(i, 0);

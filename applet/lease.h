@@ -1,6 +1,9 @@
-/* A DHCP lease as udhcpc reports it (the environment its script would
- * see, sent through a pipe as NUL-separated "key=value" strings), parsed
- * into a structure; and the klibc-style /run/net-IF.conf text.  Pure. */
+/* A DHCP lease as udhcpc reports it, parsed into a structure: the
+ * environment its script would see (sent through a pipe as NUL-separated
+ * "key=value" strings) for what udhcpc decodes well (address, routes,
+ * servers), and the DHCP message itself, as hex, for the string options
+ * (udhcpc cuts those at the first NUL).  And the klibc-style
+ * /run/net-IF.conf text.  Pure. */
 #ifndef ISCSI_INIT_LEASE_H
 #define ISCSI_INIT_LEASE_H 1
 
@@ -9,6 +12,12 @@
 enum {
 	LEASE_MAX_ROUTES = 16,
 	LEASE_ROOTPATH_MAX = 1024,
+	/* option 119's names joined by spaces: glibc before 2.26 read no
+	 * more of resolv.conf's "search" line */
+	LEASE_SEARCH_MAX = 255,
+	/* a DHCP message as udhcpc holds it: 548 bytes, plus its
+	 * UDHCPC_SLACK_FOR_BUGGY_SERVERS */
+	LEASE_PACKET_MAX = 1024,
 	/* a whole /run/net-IF.conf, even with every root-path byte escaped */
 	NETCONF_MAX = 4 * LEASE_ROOTPATH_MAX + 1024,
 };
@@ -24,20 +33,39 @@ struct lease {
 		struct ibft_addr net, gw;
 		uint8_t prefix;
 	} route[LEASE_MAX_ROUTES];	/* option 121 (RFC 3442), else 249 */
-	char hostname[IBFT_HOSTNAME_MAX + 1];
-	char domain[IBFT_HOSTNAME_MAX + 1];
+	/* String options, "" when absent or refused (with a warning).
+	 * Trailing NULs are stripped (RFC 2132 section 2: Windows' DHCP
+	 * server ends strings with one); a NUL or control byte inside makes
+	 * the value invalid. */
+	char hostname[IBFT_HOSTNAME_MAX + 1];	/* option 12 */
+	char domain[IBFT_HOSTNAME_MAX + 1];	/* option 15: one name */
+	char search[LEASE_SEARCH_MAX + 1];	/* option 119: names, ' ' between */
 	char initiator[IBFT_NAME_MAX + 1];	/* option 203 */
-	char rootpath[LEASE_ROOTPATH_MAX + 1];	/* option 17, "" when absent */
+	char rootpath[LEASE_ROOTPATH_MAX + 1];	/* option 17 */
+	/* option 175 (iPXE's encapsulated options): sub-options 190, 191
+	 * (CHAP), 192, 193 (reverse CHAP); each pair whole or not at all,
+	 * the reverse pair only with the first */
+	char chap_name[IBFT_CHAP_MAX + 1];
+	char chap_secret[IBFT_CHAP_MAX + 1];
+	char rchap_name[IBFT_CHAP_MAX + 1];
+	char rchap_secret[IBFT_CHAP_MAX + 1];
 };
 
-/* The keys udhcpc's environment holds that a lease record carries. */
+/* The keys of udhcpc's environment that a lease record carries. */
 extern const char lease_keys[];	/* "ip\0mask\0router\0..." */
+/* The key of the record holding the DHCP message as hex digits: the
+ * whole of udhcpc's struct dhcp_packet, from "op" to the options' end. */
+#define LEASE_PACKET_KEY "packet"
 
 /* Parse one record: len bytes of NUL-terminated "key=value" strings.
- * Unknown keys are ignored.  Returns 0, or -1 with a one-line reason in
- * err (the lease is then unusable: no or bad address). */
+ * Unknown keys are ignored.  Each value of the message that is refused
+ * or that breaks its RFC is one line to report(ctx, msg), naming the
+ * option, e.g. "option 203 (initiator name): byte 5 is 0x01, not a
+ * printable character; ignored" (never a secret, nor any byte of one);
+ * report may be NULL.  Returns 0, or -1 with a one-line reason in err
+ * (the lease is then unusable: no or bad address, bad routes). */
 int lease_parse(const char *rec, size_t len, struct lease *l,
-		char *err, size_t errlen);
+		plan_report_fn report, void *ctx, char *err, size_t errlen);
 
 /* The text of /run/net-IF.conf for a configured NIC, in the format
  * klibc's ipconfig writes (sourced by initramfs-tools): KEY='value' lines,

@@ -38,7 +38,7 @@ test_plan_lease_SRCS := plan.c plan_cmd.c plan_lease.c lease.c rootpath.c iscsi_
 test_sysfs_SRCS := ibft_sysfs.c ibft.c
 test_rootpath_SRCS := rootpath.c iscsi_name.c ibft.c
 test_rootpath_CFLAGS := -Wno-missing-field-initializers
-test_lease_SRCS := lease.c dns.c ibft.c
+test_lease_SRCS := lease.c rootpath.c iscsi_name.c dns.c ibft.c
 test_iscsi_name_SRCS := iscsi_name.c
 
 fuzz_ibft_SRCS := ibft.c
@@ -121,7 +121,10 @@ $(TESTS_FUZZ_DHCP_CORPUS)/.stamp: $(REPO)/mk/tests.mk
 	printf 'iscsi:[2001:db8::1]:6:3261:4001-0002:iqn.2026-11.org.example:a@b:c' >rp2 && \
 	printf 'iscsi:user:pass:in:inpass@san.example.org:::eth0:1:iqn.x' >rp3 && \
 	printf 'ip=10.1.0.50\0mask=24\0router=10.1.0.1\0dns=10.1.0.53 10.9.9.9\0hostname=node7\0rootpath=iscsi:10.1.0.1::3260:1:iqn.x\0opt203=69716e2e78\0staticroutes=192.168.50.0/24 10.1.0.254 0.0.0.0/0 10.1.0.1\0' >lease1 && \
-	printf '\022\064\201\200\000\001\000\001\000\000\000\000\003san\007example\000\000\001\000\001\300\014\000\001\000\001\000\000\000\074\000\004\012\001\000\115' >dns1
+	printf '\022\064\201\200\000\001\000\001\000\000\000\000\003san\007example\000\000\001\000\001\300\014\000\001\000\001\000\000\000\074\000\004\012\001\000\115' >dns1 && \
+	printf '\014\006node7\000\017\013example.org\021\054iscsi:10.1.0.1::::iqn.2026-11.org.example:d\000\313\036iqn.2026-11.org.example:node1\000\167\024\007example\003org\000\004corp\300\000\000\257\035\276\005alice\277\006s3cret\300\003tgt\301\007s3cret2\377' >options1 && \
+	printf '\064\001\003\377' >overload1 && \
+	printf 'ip=10.1.0.50\0packet=%0472d63825363%s\0' 0 0c056e6f6465370011020000cb03697175ff >lease2
 	touch $@
 
 # clang's libFuzzer runtime is only "recommended" by Debian's clang.
