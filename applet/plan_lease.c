@@ -13,10 +13,12 @@ static int fail(char *err, size_t errlen, const char *msg)
 	return -1;
 }
 
-/* The session a root-path names, for NIC i; its address comes later when
- * the server is a DNS name.  Returns 0 or -1 (err). */
+/* The session the lease's root-path names, for NIC i; its address comes
+ * later when the server is a DNS name.  CHAP: the root-path's own
+ * (dracut's form), else the lease's option 175 (iPXE's).  Returns 0 or
+ * -1 (err). */
 static int add_rootpath_session(struct plan *p, unsigned i, const char *text,
-		char *err, size_t errlen)
+		const struct lease *l, char *err, size_t errlen)
 {
 	struct plan_nic *n = &p->nic[i];
 	struct plan_session *s;
@@ -39,10 +41,17 @@ static int add_rootpath_session(struct plan *p, unsigned i, const char *text,
 	s->port = rp.port;
 	memcpy(s->lun, rp.lun, 8);
 	strcpy(s->name, rp.target);
-	strcpy(s->chap_name, rp.user);
-	strcpy(s->chap_secret, rp.pass);
-	strcpy(s->rchap_name, rp.in_user);
-	strcpy(s->rchap_secret, rp.in_pass);
+	if (rp.user[0]) {
+		strcpy(s->chap_name, rp.user);
+		strcpy(s->chap_secret, rp.pass);
+		strcpy(s->rchap_name, rp.in_user);
+		strcpy(s->rchap_secret, rp.in_pass);
+	} else {	/* all IBFT_CHAP_MAX + 1 */
+		strcpy(s->chap_name, l->chap_name);
+		strcpy(s->chap_secret, l->chap_secret);
+		strcpy(s->rchap_name, l->rchap_name);
+		strcpy(s->rchap_secret, l->rchap_secret);
+	}
 	/* net-IF.conf keeps no credentials: "iscsi:" and what follows '@' */
 	at = rp.user[0] ? strchr(text, '@') : NULL;
 	snprintf(n->rootpath, sizeof(n->rootpath), "%s%s", at ? "iscsi:" : "",
@@ -96,7 +105,7 @@ int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
 		plan_add_dns(p, &l->dns[k]);
 	add_search(p, l->domain);
 	if (p->source == PLAN_SOURCE_DHCP
-	 && add_rootpath_session(p, i, l->rootpath, err, errlen) != 0)
+	 && add_rootpath_session(p, i, l->rootpath, l, err, errlen) != 0)
 		return -1;
 
 	n->ip = l->ip;
