@@ -123,6 +123,7 @@ void dhcp_stop(unsigned i)
 	}
 	if (st->rec) {		/* the pipe is open while rec is */
 		close(st->dhcp_fd);
+		memset(st->rec, 0, DHCP_REC_MAX);	/* option 175's secrets */
 		free(st->rec);
 		st->rec = NULL;
 	}
@@ -168,6 +169,7 @@ static int read_lease(unsigned i, struct lease *l)
 		return 0;
 	}
 	close(st->dhcp_fd);
+	memset(st->rec, 0, DHCP_REC_MAX);	/* option 175's secrets */
 	free(st->rec);
 	st->rec = NULL;
 	return 1;
@@ -203,6 +205,7 @@ void dhcp_advance(unsigned i)
 			configure_nic(i);
 		}
 	}
+	memset(l, 0, sizeof(*l));	/* option 175's secrets */
 	free(l);
 }
 

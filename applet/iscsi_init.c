@@ -38,6 +38,7 @@
 
 #include "libbb.h"
 #include "iscsi_init.h"
+#include "iscsi_name.h"
 
 #define INIT_G() do { \
 	SET_PTR_TO_GLOBALS(xzalloc(sizeof(G))); \
@@ -118,6 +119,15 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 		IF_FEATURE_ISCSI_INIT_DHCP(, &ifs));
 	G.deadline = monotonic_ms() + timeout * 1000ULL;
 	G.plan.tpgt = tpgt;
+	if (G.iqn) {	/* RFC 3720 section 3.2.6 */
+		char why[120];
+		int rc = iscsi_name_check(G.iqn, why, sizeof(why));
+
+		if (rc < 0)
+			bb_error_msg_and_die("-I: %s", why);
+		if (rc > 0)
+			bb_error_msg("warning: -I: %s", why);
+	}
 
 	t = xzalloc(sizeof(*t));
 	if ((G.opts & (OPT_d | OPT_i)) == (OPT_d | OPT_i) && OPT_i) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "plan.h"
+#include "iscsi_name.h"
 
 static void say(plan_report_fn report, void *ctx, const char *fmt, ...)
 {
@@ -158,6 +159,21 @@ static void check_prefix(struct plan_nic *n, int quiet, plan_report_fn report,
 			n->ip.family == IBFT_AF_INET ? ibft_addr_str(&n->ip, s) : "");
 }
 
+/* An iSCSI name from a table (RFC 3720 section 3.2.6): 1 when it can be
+ * used (with a warning when it breaks the RFC in ways targets accept),
+ * 0 after a warning when it cannot be a name. */
+static int name_usable(const char *what, const char *field, const char *name,
+		plan_report_fn report, void *ctx)
+{
+	char why[120];
+	int rc = iscsi_name_check(name, why, sizeof(why));
+
+	if (rc)
+		say(report, ctx, "%s: %s: %s%s", what, field, why,
+			rc < 0 ? "; not used" : "");
+	return rc >= 0;
+}
+
 /* The plan NIC already made for the port table NIC n describes (EDK2
  * writes one NIC structure per boot attempt): the same MAC (or, without
  * one, PCI function), VLAN and address (whatever their prefixes say), or
@@ -187,13 +203,16 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		plan_report_fn report, void *ctx)
 {
 	uint8_t nic_of[IBFT_MAX_NICS];	/* t->nic[] index -> p->nic[] index */
+	char what[16];
 	unsigned i, j, any_boot = 0;
 	unsigned tpgt = p->tpgt;
 
 	memset(p, 0, sizeof(*p));
 	p->source = PLAN_SOURCE_IBFT;
 	p->tpgt = tpgt;
-	strcpy(p->initiator, t->initiator.name);
+	if (t->initiator.name[0] && name_usable("initiator", "initiator-name",
+			t->initiator.name, report, ctx))
+		strcpy(p->initiator, t->initiator.name);
 
 	for (i = 0; i < t->nr_nics; i++) {
 		const struct ibft_nic *n = &t->nic[i];
@@ -256,6 +275,9 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		struct plan_session *s;
 
 		if (any_boot && !(tg->flags & IBFT_FL_BOOT))
+			continue;
+		snprintf(what, sizeof(what), "target%u", tg->index);
+		if (!name_usable(what, "target-name", tg->name, report, ctx))
 			continue;
 		s = &p->session[p->nr_sessions];
 		memset(s, 0, sizeof(*s));

@@ -182,7 +182,8 @@ struct lease;
 /* A lease arrived for NIC i: address and prefix, the router as gateway
  * unless classless routes came (RFC 3442 section 3: then the router option
  * is ignored, and 0.0.0.0/0 among them is the default route), the other
- * classless routes, DNS servers (in the order leases come), hostname,
+ * classless routes, DNS servers and search domains (option 119, else 15;
+ * in the order leases come), hostname,
  * lease time, the DHCP server (the caller then offers option 203 to
  * plan_choose_initiator()).  An IPv6 portal (dual-stack networks) waits
  * for the interface's IPv6 address (plan_nic_ipv6()).  Without a table (PLAN_SOURCE_DHCP) the root-path

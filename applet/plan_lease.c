@@ -103,7 +103,9 @@ int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
 	 * resolver asks them) */
 	for (k = 0; k < l->nr_dns; k++)
 		plan_add_dns(p, &l->dns[k]);
-	add_search(p, l->domain);
+	/* as dhclient's script writes resolv.conf: the search list (119),
+	 * else the domain name (15) */
+	add_search(p, l->search[0] ? l->search : l->domain);
 	if (p->source == PLAN_SOURCE_DHCP
 	 && add_rootpath_session(p, i, l->rootpath, l, err, errlen) != 0)
 		return -1;

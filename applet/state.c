@@ -9,12 +9,13 @@
 #include "libbb.h"
 #include "iscsi_init.h"
 #include "lease.h"
+#include "iscsi_name.h"
 
 #define INITIATORNAME "/etc/iscsi/initiatorname.iscsi"
 
 char *initiator_from_file(void)
 {
-	char *buf = G.namebuf, *p;
+	char *buf = G.namebuf, *p, why[120];
 
 	memset(buf, 0, sizeof(G.namebuf));
 	if (open_read_close(INITIATORNAME, buf, sizeof(G.namebuf) - 1) <= 0)
@@ -24,6 +25,11 @@ char *initiator_from_file(void)
 		return NULL;
 	p += 14;
 	*strchrnul(p, '\n') = '\0';
+	if (*p && iscsi_name_check(p, why, sizeof(why)) < 0) {
+		bb_error_msg("warning: " INITIATORNAME ": InitiatorName: %s; "
+			"not used", why);
+		return NULL;
+	}
 	return *p ? p : NULL;
 }
 

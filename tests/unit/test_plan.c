@@ -595,6 +595,26 @@ static void retry_delays_double_with_jitter(void **state)
 	assert_int_equal(plan_retry_delay_ms(1000, 1000), 32000);
 }
 
+/* Names from a table are checked as RFC 3720 says (iscsi_name.c): one
+ * that cannot be a name is not used, one that breaks the RFC in ways
+ * targets accept is used with a warning. */
+static void table_names_are_checked(void **state)
+{
+	(void)state;
+	strcpy(table.initiator.name, "iqn.2026-11.org.example:${net0/mac}");
+	nic(0, "10.0.2.15", 24, NULL, 3);
+	strcpy(target(0, 0, "10.0.2.100", 3)->name, "iqn.2026-11.org.example:${x}");
+	strcpy(target(1, 0, "10.0.2.101", 3)->name, "iqn.2026-11.org.example:Disk");
+	build();
+	assert_string_equal(plan.initiator, "");
+	assert_int_equal(plan.nr_sessions, 1);
+	assert_string_equal(plan.session[0].name, "iqn.2026-11.org.example:Disk");
+	assert_non_null(strstr(warnings, "initiator: initiator-name: "));
+	assert_non_null(strstr(warnings, "target0: target-name: "));
+	assert_non_null(strstr(warnings, "; not used\ntarget1: target-name: "));
+	assert_null(strstr(warnings, "Disk"));	/* the name is not repeated */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +641,7 @@ int main(void)
 		cmocka_unit_test_setup(prefix_zero_becomes_the_class_or_64, setup),
 		cmocka_unit_test_setup(two_structures_for_one_port_are_one_nic, setup),
 		cmocka_unit_test_setup(login_outcomes_by_exit_status, setup),
+		cmocka_unit_test_setup(table_names_are_checked, setup),
 		cmocka_unit_test_setup(retry_delays_double_with_jitter, setup),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);

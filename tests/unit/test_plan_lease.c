@@ -328,6 +328,10 @@ static void names_are_asked_as_the_leases_resolver_would(void **state)
 	longname[250] = '\0';
 	assert_int_equal(plan_query_names(&plan, longname, names, PLAN_MAX_QUERIES), 1);
 	assert_string_equal(names[0], longname);
+	/* a search list (option 119) wins over the lease's domain name */
+	strcpy(l.search, "a.example b.example corp.example");
+	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err)), 0);
+	assert_string_equal(plan.search, "example.lan corp.example a.example b.example");
 	/* no search domains: the name alone */
 	plan.search[0] = '\0';
 	assert_int_equal(plan_query_names(&plan, "san", names, PLAN_MAX_QUERIES), 1);
