@@ -127,7 +127,7 @@ int netdev_find(unsigned i)
 			strcpy(slot_name, de->d_name);
 			memcpy(slot_mac, mac, 6);
 		}
-		if (score > best) {
+		if (score > 0 && score > best) {
 			best = score;
 			strcpy(best_name, de->d_name);
 		}
