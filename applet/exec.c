@@ -126,10 +126,10 @@ static const char *session_why(unsigned i, char *buf)
 	else if ((ss->state == SESS_WAIT && !ss->tries) || ss->timed_out)
 		return "no login before the timeout";
 	else if (WIFEXITED(ss->status))
-		sprintf(buf, "iscsistart failed (exit status %u)",
+		sprintf(buf, "%.16s failed (exit status %u)", bb_basename(G.prog),
 			WEXITSTATUS(ss->status));
 	else
-		return "iscsistart was killed";
+		sprintf(buf, "%.16s was killed", bb_basename(G.prog));
 	return buf;
 }
 

@@ -117,6 +117,12 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 			IF_FEATURE_ISCSI_INIT_PRINT(":n--p:p--n"),
 		&file, &timeout, &G.prog, &tpgt, &G.iqn
 		IF_FEATURE_ISCSI_INIT_DHCP(, &ifs));
+	/* -s shows what -p prints; -d says which DHCP: without them, no use */
+	if (((G.opts & OPT_s) && !(G.opts & OPT_p))
+	 || ((G.opts & OPT_d) && !(G.opts & OPT_i)))
+		bb_show_usage();
+	if (tpgt > 0xffff)	/* RFC 7143: a 16-bit tag */
+		bb_error_msg_and_die("-g: %u is not a portal group tag (0-65535)", tpgt);
 	G.deadline = monotonic_ms() + timeout * 1000ULL;
 	G.plan.tpgt = tpgt;
 	if (G.iqn) {	/* RFC 3720 section 3.2.6 */

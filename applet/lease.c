@@ -607,7 +607,7 @@ void netconf_format(char *out, size_t size, const struct plan *p,
 		uint32_t lease_time)
 {
 	static const struct ibft_addr any = { IBFT_AF_INET, { 0 } };
-	char a[48], num[16];
+	char a[48], num[16], dom[PLAN_SEARCH_MAX + 1];
 	size_t len = 0;
 	uint32_t m = n->prefix ? 0xffffffffu << (32 - n->prefix) : 0;
 	struct ibft_addr mask = { IBFT_AF_INET, { m >> 24, m >> 16, m >> 8, m } };
@@ -629,7 +629,8 @@ void netconf_format(char *out, size_t size, const struct plan *p,
 	len = put(out, size, len, "IPV4DNS0", ibft_addr_str(p->nr_dns > 0 ? &p->dns[0] : &any, a));
 	len = put(out, size, len, "IPV4DNS1", ibft_addr_str(p->nr_dns > 1 ? &p->dns[1] : &any, a));
 	len = put(out, size, len, "HOSTNAME", n->hostname);
-	len = put(out, size, len, "DNSDOMAIN", "");
+	snprintf(dom, sizeof(dom), "%.*s", (int)strcspn(p->search, " "), p->search);
+	len = put(out, size, len, "DNSDOMAIN", dom);	/* the first search domain */
 	len = put(out, size, len, "ROOTSERVER", ibft_addr_str(n->dhcp.family ? &n->dhcp : &any, a));
 	len = put(out, size, len, "ROOTPATH", rootpath ? rootpath : "");
 	snprintf(num, sizeof(num), "%u", (unsigned)lease_time);

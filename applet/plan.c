@@ -78,11 +78,10 @@ void plan_take_nic(struct plan *p, struct plan_nic *n)
 		n->default_route = 1;
 }
 
-/* Why a can be no gateway (gw) or DNS server of NIC n, or NULL when it
- * can.  Firmware writes such values where it means "none" (SUSE's wicked
- * met 255.255.255.255 in a field table). */
-static const char *unusable(const struct ibft_addr *a, const struct plan_nic *n,
-		int gw)
+/* Why a can be no unicast host address at all, or NULL.  Firmware writes
+ * such values where it means "none" (SUSE's wicked met 255.255.255.255
+ * as a gateway in a field table). */
+static const char *not_unicast(const struct ibft_addr *a)
 {
 	static const uint8_t v6_loopback[16] = { [15] = 1 };
 	const uint8_t *b = a->a;
@@ -97,16 +96,21 @@ static const char *unusable(const struct ibft_addr *a, const struct plan_nic *n,
 		if (b[0] >= 224)
 			return b[0] < 240 ? "a multicast address"
 				: "a reserved address (240.0.0.0/4)";
-	} else {
+	} else if (a->family == IBFT_AF_INET6) {
 		if (b[0] == 0xff)
 			return "a multicast address";
 		if (memcmp(b, v6_loopback, 16) == 0)
 			return "the loopback address";
 	}
-	if (gw && n->ip.family != IBFT_AF_NONE && a->family != n->ip.family)
-		return "not of the NIC's address family";
-	if (addr_equal(a, &n->ip))
-		return "the NIC's own address";
+	return NULL;
+}
+
+/* "the subnet's network/broadcast address" when a is one of NIC n's
+ * IPv4 subnet (of 4 addresses or more), else NULL. */
+static const char *subnet_edge(const struct ibft_addr *a, const struct plan_nic *n)
+{
+	const uint8_t *b = a->a;
+
 	if (a->family == IBFT_AF_INET && n->ip.family == IBFT_AF_INET
 	 && n->prefix && n->prefix <= 30 && addr_in_subnet(a, &n->ip, n->prefix)) {
 		uint32_t host = ~(0xffffffffu << (32 - n->prefix));
@@ -118,6 +122,22 @@ static const char *unusable(const struct ibft_addr *a, const struct plan_nic *n,
 			return "the subnet's broadcast address";
 	}
 	return NULL;
+}
+
+/* Why a can be no gateway (gw) or DNS server of NIC n, or NULL when it
+ * can. */
+static const char *unusable(const struct ibft_addr *a, const struct plan_nic *n,
+		int gw)
+{
+	const char *why = not_unicast(a);
+
+	if (why)
+		return why;
+	if (gw && n->ip.family != IBFT_AF_NONE && a->family != n->ip.family)
+		return "not of the NIC's address family";
+	if (addr_equal(a, &n->ip))
+		return "the NIC's own address";
+	return subnet_edge(a, n);
 }
 
 /* Drop an unusable gateway or DNS value of NIC n (with a warning unless
@@ -157,6 +177,17 @@ static void check_prefix(struct plan_nic *n, int quiet, plan_report_fn report,
 			n->prefix, n->ip.family == IBFT_AF_INET
 				? ", the class of " : "",
 			n->ip.family == IBFT_AF_INET ? ibft_addr_str(&n->ip, s) : "");
+}
+
+/* 1 when name can be a host name: RFC 1123 letters, digits, '-' and '.',
+ * no empty label, at most 64 bytes (sethostname's limit). */
+static int host_name_ok(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len <= 64 && name[0] != '.' && name[0] != '-' && !strstr(name, "..")
+		&& strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789-.") == len;
 }
 
 /* An iSCSI name from a table (RFC 3720 section 3.2.6): 1 when it can be
@@ -202,8 +233,8 @@ static int same_port(const struct plan *p, const struct ibft_nic *n)
 unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		plan_report_fn report, void *ctx)
 {
-	uint8_t nic_of[IBFT_MAX_NICS];	/* t->nic[] index -> p->nic[] index */
-	char what[16];
+	uint8_t nic_of[IBFT_MAX_NICS] = { 0 };	/* t->nic[] index -> p->nic[] index */
+	char what[16], a[PLAN_ADDRSTRLEN];
 	unsigned i, j, any_boot = 0;
 	unsigned tpgt = p->tpgt;
 
@@ -246,6 +277,22 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		/* a DHCP NIC's own values are only a fallback: no noise */
 		quiet = pn->dhcp_state != PLAN_DHCP_NO;
 		check_prefix(pn, quiet, report, ctx);
+		if (pn->ip.family != IBFT_AF_NONE) {
+			const char *why = not_unicast(&pn->ip) ? : subnet_edge(&pn->ip, pn);
+
+			if (why) {
+				if (!quiet)
+					say(report, ctx, "%s: ip-addr: %s is %s; not used",
+						pn->label, ibft_addr_str(&pn->ip, a), why);
+				memset(&pn->ip, 0, sizeof(pn->ip));
+			}
+		}
+		if (pn->hostname[0] && !host_name_ok(pn->hostname)) {
+			say(report, ctx, "%s: hostname: not a host name (RFC 1123: "
+				"letters, digits, '-' and '.', 64 bytes at most); not used",
+				pn->label);
+			pn->hostname[0] = '\0';
+		}
 		check_addr(&pn->gateway, pn, 1, "gateway", quiet, report, ctx);
 		check_addr(&pn->dns1, pn, 0, "primary-dns", quiet, report, ctx);
 		check_addr(&pn->dns2, pn, 0, "secondary-dns", quiet, report, ctx);
@@ -279,6 +326,21 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		snprintf(what, sizeof(what), "target%u", tg->index);
 		if (!name_usable(what, "target-name", tg->name, report, ctx))
 			continue;
+		for (j = 0; j < t->nr_nics; j++)
+			if (t->nic[j].index == tg->nic_assoc)
+				break;
+		{
+			const struct plan_nic *pn = &p->nic[nic_of[j < t->nr_nics ? j : 0]];
+			const char *why = not_unicast(&tg->ip) ? : subnet_edge(&tg->ip, pn);
+
+			if (!why && addr_equal(&tg->ip, &pn->ip))
+				why = "its NIC's own address";
+			if (why) {
+				say(report, ctx, "%s: ip-addr: %s is %s; target not used",
+					what, ibft_addr_str(&tg->ip, a), why);
+				continue;
+			}
+		}
 		s = &p->session[p->nr_sessions];
 		memset(s, 0, sizeof(*s));
 		snprintf(s->label, sizeof(s->label), "target%u", tg->index);
@@ -400,12 +462,16 @@ int plan_from_interfaces(struct plan *p, const char *list, char *err,
 				(int)len, list);
 			return -1;
 		}
-		if (len && p->nr_nics == PLAN_MAX_NICS) {
+		for (n = p->nic; n < p->nic + p->nr_nics; n++)
+			if (len && strlen(n->ifname) == len
+			 && memcmp(n->ifname, list, len) == 0)
+				break;	/* named twice: one DHCP client */
+		if (len && n == p->nic + p->nr_nics && p->nr_nics == PLAN_MAX_NICS) {
 			snprintf(err, errlen, "-i: more than %u interfaces",
 				PLAN_MAX_NICS);
 			return -1;
 		}
-		if (len) {
+		if (len && n == p->nic + p->nr_nics) {
 			n = &p->nic[p->nr_nics++];
 			memcpy(n->label, list, len);
 			memcpy(n->ifname, list, len);

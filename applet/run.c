@@ -71,6 +71,19 @@ struct ip_ctx {
 	smallint force;		/* done even with -n: DHCP needs the link */
 };
 
+/* 1 when another NIC of the plan (on the same port) brought nic's link
+ * up already, or found it up. */
+static int link_seen(unsigned nic)
+{
+	unsigned j;
+
+	for (j = 0; j < G.plan.nr_nics; j++)
+		if (j != nic && strcmp(G.plan.nic[j].ifname, G.plan.nic[nic].ifname) == 0
+		 && (G.nst[j].skip & (1 << PLAN_STEP_LINK)))
+			return 1;
+	return 0;
+}
+
 /* One step of NIC ctx->nic's plan: done once, undone only if it was ours;
  * printed once under -n. */
 static int plan_step(void *vctx, unsigned step, char **argv)
@@ -82,6 +95,10 @@ static int plan_step(void *vctx, unsigned step, char **argv)
 
 	if (ctx->undo ? !(st->done & bit) : (st->skip & bit))
 		return 0;
+	if (step == PLAN_STEP_LINK && !ctx->undo && link_seen(ctx->nic)) {
+		st->skip |= bit;	/* one port, two NIC structures: once */
+		return 0;
+	}
 	if (st->vlan_failed && !ctx->undo && step > PLAN_STEP_LINK)
 		return 0;	/* nothing to put on a VLAN that is not there */
 	if (!show_step("ip", argv, NULL) && !ctx->force) {

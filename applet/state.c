@@ -15,22 +15,39 @@
 
 char *initiator_from_file(void)
 {
-	char *buf = G.namebuf, *p, why[120];
+	char *text, *line, *next, why[120];
+	size_t len = 64 * 1024;
+	char *name = NULL;
 
-	memset(buf, 0, sizeof(G.namebuf));
-	if (open_read_close(INITIATORNAME, buf, sizeof(G.namebuf) - 1) <= 0)
+	text = xmalloc_open_read_close(INITIATORNAME, &len);
+	if (!text)
 		return NULL;
-	p = strstr(buf, "InitiatorName=");
-	if (!p)
-		return NULL;
-	p += 14;
-	*strchrnul(p, '\n') = '\0';
-	if (*p && iscsi_name_check(p, why, sizeof(why)) < 0) {
-		bb_error_msg("warning: " INITIATORNAME ": InitiatorName: %s; "
-			"not used", why);
-		return NULL;
+	/* As open-iscsi reads it: a line starting "InitiatorName=", the
+	 * value up to the first white space; the last such line wins. */
+	for (line = text; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (strncmp(line, "InitiatorName=", 14) == 0) {
+			line += 14;
+			line[strcspn(line, " \t\r")] = '\0';
+			name = line;
+		}
 	}
-	return *p ? p : NULL;
+	if (name && name[0]) {
+		if (iscsi_name_check(name, why, sizeof(why)) < 0) {
+			bb_error_msg("warning: " INITIATORNAME ": InitiatorName: "
+				"%s; not used", why);
+			name = NULL;
+		} else {
+			safe_strncpy(G.namebuf, name, sizeof(G.namebuf));
+			name = G.namebuf;
+		}
+	} else {
+		name = NULL;
+	}
+	free(text);
+	return name;
 }
 
 void write_system_files(void)
@@ -63,12 +80,27 @@ void write_system_files(void)
 
 	if (!(G.opts & OPT_n))
 		mkdir("/run", 0755);
-	for (i = 0; i < G.plan.nr_nics; i++) {
-		const struct plan_nic *n = &G.plan.nic[i];
+	for (i = 0; i < 2 * G.plan.nr_nics; i++) {
+		/* boot-selected NICs first; one file per device (two NIC
+		 * structures may describe one port): the first one's */
+		const struct plan_nic *n = &G.plan.nic[i % G.plan.nr_nics];
 		char *text, *path;
+		unsigned j;
 
-		if (G.nst[i].state != NIC_READY || n->ip.family != IBFT_AF_INET)
+		if (n->boot == (i >= G.plan.nr_nics)
+		 || G.nst[i % G.plan.nr_nics].state != NIC_READY
+		 || n->ip.family != IBFT_AF_INET)
 			continue;	/* the format knows IPv4 only */
+		for (j = 0; j < i; j++) {
+			const struct plan_nic *o = &G.plan.nic[j % G.plan.nr_nics];
+
+			if (strcmp(o->dev, n->dev) == 0 && o->boot == (j < G.plan.nr_nics)
+			 && G.nst[j % G.plan.nr_nics].state == NIC_READY
+			 && o->ip.family == IBFT_AF_INET)
+				break;
+		}
+		if (j < i)
+			continue;
 		text = xmalloc(NETCONF_MAX);
 		netconf_format(text, NETCONF_MAX, &G.plan, n,
 			n->dhcp_state == PLAN_DHCP_LEASED ? "dhcp" : "none",

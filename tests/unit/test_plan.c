@@ -615,6 +615,42 @@ static void table_names_are_checked(void **state)
 	assert_null(strstr(warnings, "Disk"));	/* the name is not repeated */
 }
 
+/* NIC and target addresses that cannot be a host's; host names that
+ * cannot be one. */
+static void unusable_nic_and_target_addresses(void **state)
+{
+	(void)state;
+	nic(0, "10.0.2.255", 24, NULL, 3);
+	build();
+	assert_int_equal(plan.nic[0].ip.family, IBFT_AF_NONE);
+	assert_non_null(strstr(warnings, "ethernet0: ip-addr: 10.0.2.255 is the "
+		"subnet's broadcast address; not used\n"));
+	setup(NULL);
+	nic(0, "10.0.2.15", 24, NULL, 3);
+	target(0, 0, "127.0.0.1", 3);
+	target(1, 0, "10.0.2.15", 3);
+	target(2, 0, "224.0.0.1", 3);
+	target(3, 0, "10.0.2.0", 3);
+	target(4, 0, "10.0.2.100", 3);
+	build();
+	assert_int_equal(plan.nr_sessions, 1);
+	assert_string_equal(plan.session[0].label, "target4");
+	assert_string_equal(warnings,
+		"target0: ip-addr: 127.0.0.1 is a loopback address; target not used\n"
+		"target1: ip-addr: 10.0.2.15 is its NIC's own address; target not used\n"
+		"target2: ip-addr: 224.0.0.1 is a multicast address; target not used\n"
+		"target3: ip-addr: 10.0.2.0 is the subnet's network address; target not used\n");
+	setup(NULL);
+	strcpy(nic(0, "10.0.2.15", 24, NULL, 3)->hostname, "h'o\"st;$(reboot)");
+	build();
+	assert_string_equal(plan.hostname, "");
+	assert_non_null(strstr(warnings, "ethernet0: hostname: not a host name"));
+	setup(NULL);
+	strcpy(nic(0, "10.0.2.15", 24, NULL, 3)->hostname, "node-7.example.org");
+	build();
+	assert_string_equal(plan.hostname, "node-7.example.org");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +678,7 @@ int main(void)
 		cmocka_unit_test_setup(two_structures_for_one_port_are_one_nic, setup),
 		cmocka_unit_test_setup(login_outcomes_by_exit_status, setup),
 		cmocka_unit_test_setup(table_names_are_checked, setup),
+		cmocka_unit_test_setup(unusable_nic_and_target_addresses, setup),
 		cmocka_unit_test_setup(retry_delays_double_with_jitter, setup),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);

@@ -68,7 +68,7 @@ static void dhcp_plan(const char *rootpath)
 static void interfaces_list_one_dhcp_nic_each(void **state)
 {
 	(void)state;
-	assert_int_equal(plan_from_interfaces(&plan, "eth0,,eth1,", err, sizeof(err)), 0);
+	assert_int_equal(plan_from_interfaces(&plan, "eth0,,eth1,eth0,", err, sizeof(err)), 0);
 	assert_int_equal(plan.source, PLAN_SOURCE_DHCP);
 	assert_int_equal(plan.tpgt, 1);
 	assert_int_equal(plan.nr_nics, 2);
