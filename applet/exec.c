@@ -68,6 +68,7 @@ int configure_nic(unsigned i)
 {
 	struct plan_nic *n = &G.plan.nic[i];
 	struct nic_state *st = &G.nst[i];
+	unsigned j;
 
 	if (n->vlan_id && !(G.opts & OPT_n) && netdev_exists(n->dev)) {
 		st->skip |= 1 << PLAN_STEP_VLAN;	/* there already: not ours */
@@ -76,6 +77,9 @@ int configure_nic(unsigned i)
 	}
 	nic_cmds(i, 0);
 	st->state = n->ip.family == IBFT_AF_INET6 ? NIC_DAD : NIC_READY;
+	for (j = 0; j < G.plan.nr_nics; j++)	/* a NIC now shares their link? */
+		if (j != i && G.nst[j].state == NIC_READY && !(G.opts & OPT_n))
+			nic_cmds(j, 0);
 	if (!st->vlan_failed)
 		return 0;
 	bb_error_msg("warning: %s: vlan: can't make %s (VLAN %u on %s); is "
@@ -369,9 +373,13 @@ static void session_result(unsigned i)
 	if (G.sst[i].state == SESS_DROPPED)
 		return;		/* its error line was said */
 	if (G.sst[i].state == SESS_OK) {
-		if (!(G.opts & OPT_n))
-			bb_error_msg("%s: logged in to %s at %s via %s", s->label,
-				s->name, portal_str(s, at), G.plan.nic[s->nic].dev);
+		const struct ibft_addr *src = plan_session_source(&G.plan, s);
+		char ip[PLAN_ADDRSTRLEN];
+
+		if (!(G.opts & OPT_n))	/* the NIC and address it is bound to */
+			bb_error_msg("%s: logged in to %s at %s via %s (%s)", s->label,
+				s->name, portal_str(s, at), G.plan.nic[s->nic].dev,
+				src ? ibft_addr_str(src, ip) : "no address");
 		return;
 	}
 	session_warning(i, session_why(i, buf), "");

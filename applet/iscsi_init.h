@@ -67,8 +67,9 @@ struct globals {
 	struct nic_state {
 		uint8_t state;		/* NIC_* */
 		smallint vlan_failed;	/* its VLAN device could not be made */
-		uint32_t done;		/* PLAN_STEP_* bits we did: what undo takes back */
-		uint32_t skip;		/* ... plus what was so before we came */
+		uint64_t done;		/* PLAN_STEP_* bits we did: what undo takes back */
+		uint64_t skip;		/* ... plus what was so before we came */
+		uint8_t sysctl_old[3];	/* rp_filter, arp_ignore, arp_announce found */
 		pid_t dhcp_pid;
 		int dhcp_fd;
 		unsigned rec_len;
@@ -132,7 +133,8 @@ void netdev_events_drain(void);
  * with -v print it after "+ " and do it, else only do it.  cmd and redir
  * may be NULL.  Returns 1 when the caller is to do the step (no -n). */
 int show_step(const char *cmd, char **argv, const char *redir);
-/* Run NIC i's "ip" commands (undo: take back what we did, in reverse). */
+/* Run NIC i's commands ("ip", "sysctl"; undo: take back what we did, in
+ * reverse). */
 int nic_cmds(unsigned i, int undo);
 /* Bring NIC i's link up as its plan's PLAN_STEP_LINK, even with -n
  * (DHCP needs it; -n takes it down again at the end). */

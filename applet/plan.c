@@ -235,7 +235,7 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 {
 	uint8_t nic_of[IBFT_MAX_NICS] = { 0 };	/* t->nic[] index -> p->nic[] index */
 	char what[16], a[PLAN_ADDRSTRLEN];
-	unsigned i, j, any_boot = 0;
+	unsigned i, j;
 	unsigned tpgt = p->tpgt;
 
 	memset(p, 0, sizeof(*p));
@@ -312,16 +312,14 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		}
 	}
 
-	for (i = 0; i < t->nr_targets; i++)
-		any_boot |= t->target[i].flags & IBFT_FL_BOOT;
-	if (t->nr_targets && !any_boot)
-		say(report, ctx, "no target is marked boot-selected; logging in "
-			"to every valid target");
-	for (i = 0; i < t->nr_targets; i++) {
-		const struct ibft_target *tg = &t->target[i];
+	/* Every valid target is a path, as iscsistart -b and iscsiadm -m fw
+	 * log in to each (EDK2 marks only its first attempt boot-selected):
+	 * the boot-selected ones first, then the rest, in table order. */
+	for (i = 0; i < 2 * t->nr_targets; i++) {
+		const struct ibft_target *tg = &t->target[i % t->nr_targets];
 		struct plan_session *s;
 
-		if (any_boot && !(tg->flags & IBFT_FL_BOOT))
+		if (!!(tg->flags & IBFT_FL_BOOT) == (i >= t->nr_targets))
 			continue;
 		snprintf(what, sizeof(what), "target%u", tg->index);
 		if (!name_usable(what, "target-name", tg->name, report, ctx))
@@ -374,9 +372,33 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 	return p->nr_sessions;
 }
 
+void plan_multipath(struct plan *p)
+{
+	unsigned i, j;
+
+	for (i = 0; i < p->nr_nics; i++) {
+		struct plan_nic *n = &p->nic[i];
+		int up = n->ip.family != IBFT_AF_NONE
+			&& n->dhcp_state != PLAN_DHCP_WAIT;
+
+		n->table = p->nr_nics > 1 && up ? PLAN_TABLE_BASE + i : 0;
+		n->shared_link = 0;
+		for (j = 0; up && j < p->nr_nics; j++) {
+			const struct plan_nic *o = &p->nic[j];
+
+			if (j != i && n->ip.family == IBFT_AF_INET
+			 && o->dhcp_state != PLAN_DHCP_WAIT
+			 && addr_in_subnet(&o->ip, &n->ip, n->prefix))
+				n->shared_link = 1;
+		}
+	}
+}
+
 void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 {
 	unsigned i, j;
+
+	plan_multipath(p);
 
 	for (i = 0; i < p->nr_sessions; i++) {
 		struct plan_session *s = &p->session[i];

@@ -12,9 +12,11 @@ enum {
 	PLAN_MAX_NICS = IBFT_MAX_NICS,
 	PLAN_MAX_SESSIONS = IBFT_MAX_TARGETS,
 	PLAN_MAX_ROUTES = 24,		/* host routes plus DHCP classless routes */
+	PLAN_TABLE_BASE = 100,		/* NIC i's routing table: 100 + i */
+	PLAN_RULE_PREF = 1000,		/* its rule's preference: 1000 + i */
 	PLAN_MAX_DNS = 3,		/* what resolv.conf honours */
 	PLAN_IFNAMSIZ = 16,
-	PLAN_MAX_ARGS = 24,		/* longest command we build */
+	PLAN_MAX_ARGS = 32,		/* longest command we build */
 	PLAN_ADDRSTRLEN = 46 + 4,	/* address plus "/128" */
 	PLAN_ROOTPATH_MAX = 1024,	/* option 17 as net-IF.conf keeps it */
 	PLAN_SERVER_MAX = 253,		/* a DNS name, RFC 1035 */
@@ -49,6 +51,12 @@ struct plan_nic {
 	uint8_t default_route;		/* this NIC carries the default route */
 	uint8_t origin;			/* IBFT_ORIGIN_* */
 	uint8_t dhcp_state;		/* enum plan_dhcp */
+	/* multipath (more than one NIC): the routing table that traffic
+	 * from this NIC's address uses (0: none), and whether another NIC
+	 * shares its IPv4 subnet (then each answers ARP for its own address
+	 * only) */
+	uint8_t table;
+	uint8_t shared_link;
 	struct ibft_addr ip, gateway, dns1, dns2, dhcp;
 	uint32_t lease_time;		/* seconds; 0 without a lease */
 	/* an IPv4 lease's interface may carry IPv6 portals too: its global
@@ -105,8 +113,8 @@ typedef void (*plan_report_fn)(void *ctx, const char *msg);
 
 /*** Building the plan (plan.c) ***/
 
-/* Fill p from a parsed table: every valid NIC, every boot-selected target
- * (every valid one when the firmware selected none), DNS servers and the
+/* Fill p from a parsed table: every valid NIC, every valid target (a
+ * path each; boot-selected ones first), DNS servers and the
  * hostname (boot NIC first), the default route NIC.  A NIC with origin
  * DHCP (iBFT 1.03 IP_PREFIX_ORIGIN 3) is left waiting for a lease
  * (PLAN_DHCP_WAIT).  p->tpgt is kept; p->source becomes PLAN_SOURCE_IBFT.
@@ -167,6 +175,11 @@ void plan_nic_ipv6(struct plan *p, unsigned i, const struct ibft_addr *ip,
  * portal is IPv6 and its NIC has no IPv6 address yet (plan_nic_ipv6()). */
 int plan_session_ready(const struct plan *p, unsigned s);
 
+/* Decide multipath routing: with more than one NIC, each NIC with an
+ * address gets its table; shared_link for NICs in one IPv4 subnet.
+ * Idempotent; plan_routes() calls it. */
+void plan_multipath(struct plan *p);
+
 /* 1 when a and b are the same address of the same family. */
 int addr_equal(const struct ibft_addr *a, const struct ibft_addr *b);
 /* 1 when every byte of a's address is 0 (whatever its family). */
@@ -215,23 +228,50 @@ unsigned plan_query_names(const struct plan *p, const char *name,
 
 /*** Command lines (plan_cmd.c) ***/
 
-/* The "ip" commands that set up one NIC, in order, each as an argv
- * (without the leading "ip") handed to emit.  The same lines are printed
- * by -n and executed by the executor.  undo != 0 gives the commands that
- * take them back, in reverse order.  step (PLAN_STEP_*) names each one the
- * same way in both directions, so the executor can undo only what it did. */
+/* The commands that set up one NIC, in order, each as an argv handed to
+ * emit: "ip" commands without the leading "ip" ("link set dev eth0 up",
+ * "-6 rule add ..."), and kernel settings as "sysctl -w KEY=VALUE".  The
+ * same lines are printed by -n and executed by the executor.  undo != 0
+ * gives the commands that take them back, in reverse order (a sysctl
+ * step repeats its "do" argv: the executor restores the value it found).
+ * step (PLAN_STEP_*) names each one the same way in both directions, so
+ * the executor can undo only what it did.
+ *
+ * With more than one NIC (multipath), a NIC with an address also gets
+ * its own routing table (PLAN_TABLE_BASE + i): its subnet with "src", its
+ * default route and its routes, chosen by "rule add from ADDR table T pref
+ * PLAN_RULE_PREF + i", so traffic from its address leaves through it
+ * whatever the main table says; reverse-path filtering loose on it
+ * (rp_filter 2) and, when another NIC shares its IPv4 subnet, ARP
+ * answered and announced for its own address only (arp_ignore 1,
+ * arp_announce 2).  The executor skips a setting that already holds. */
 enum {
 	PLAN_STEP_VLAN, PLAN_STEP_LINK, PLAN_STEP_VLINK, PLAN_STEP_ADDR,
-	PLAN_STEP_DEFAULT,
-	PLAN_STEP_HOST,		/* + route index: one step per host route */
+	PLAN_STEP_DEFAULT, PLAN_STEP_TABLE_NET, PLAN_STEP_TABLE_DEFAULT,
+	PLAN_STEP_RULE, PLAN_STEP_RP_FILTER, PLAN_STEP_ARP_IGNORE,
+	PLAN_STEP_ARP_ANNOUNCE,
+	PLAN_STEP_HOST,		/* + 2 * route index: its host route, */
+	/* + 2 * route index + 1: the same route in the NIC's table */
+	PLAN_NR_STEPS = PLAN_STEP_HOST + 2 * PLAN_MAX_ROUTES,
+};
+/* the executor keeps one bit per step in a uint64_t */
+struct BUG_plan_steps_fit_64_bits {
+	char BUG_plan_steps[PLAN_NR_STEPS <= 64 ? 1 : -1];
 };
 typedef int (*plan_emit_fn)(void *ctx, unsigned step, char **argv);
 int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 		plan_emit_fn emit, void *ctx);
 
+/* The address session s leaves from: its NIC's address of the portal's
+ * family (an IPv4 lease's IPv6 address for an IPv6 portal), or NULL. */
+const struct ibft_addr *plan_session_source(const struct plan *p,
+		const struct plan_session *s);
+
 /* argv for one iscsistart run (open-iscsi 2.1: -i -t -g -a -p, CHAP with
- * -u -w -U -W), NULL-terminated, strings in buf.  With mask != 0 the CHAP
- * secrets are replaced by "***". */
+ * -u -w -U -W; once its NIC is found, bound to it with -P
+ * iface.iscsi_ifacename=iscsi-init.LABEL -P iface.net_ifacename=DEV -P
+ * iface.ipaddress=SOURCE), NULL-terminated, strings in buf.  With mask
+ * != 0 the CHAP secrets are replaced by "***". */
 struct plan_argv {
 	char *argv[PLAN_MAX_ARGS];
 	char buf[2048];

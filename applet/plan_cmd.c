@@ -64,19 +64,36 @@ static void split_words(char *line, char **argv, unsigned max)
 	argv[n] = NULL;
 }
 
+/* "10.1.0.0/24": the network a/prefix lies in, into buf */
+static char *net_str(const struct ibft_addr *a, unsigned prefix, char *buf)
+{
+	struct ibft_addr net = *a;
+	unsigned k;
+
+	for (k = 0; k < 16; k++)
+		net.a[k] &= k * 8 >= prefix ? 0
+			: k * 8 + 8 <= prefix ? 0xff : 0xff << (8 - prefix % 8);
+	sprintf(buf + strlen(ibft_addr_str(&net, buf)), "/%u", prefix);
+	return buf;
+}
+
 int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 		plan_emit_fn emit, void *ctx)
 {
 	const struct plan_nic *n = &p->nic[nic];
 	const char *op = undo ? "del" : "add";
-	char line[256], a[PLAN_ADDRSTRLEN], g[PLAN_ADDRSTRLEN];
+	const char *v6 = n->ip.family == IBFT_AF_INET6 ? "-6 " : "";
+	char line[256], a[PLAN_ADDRSTRLEN], g[PLAN_ADDRSTRLEN], t[16];
 	char *argv[16];
-	unsigned k, st, nr = PLAN_STEP_HOST + p->nr_routes;
+	unsigned k, st, nr = PLAN_STEP_HOST + 2 * p->nr_routes;
 	int rc, last = 0;
 
-	/* Steps in "do" order, one per PLAN_STEP_* and one per route
-	 * (PLAN_STEP_HOST + its index); undo walks them backwards.  Every
-	 * word is free of spaces: names, numbers, addresses. */
+	/* " table 101" for the NIC's own routing table (multipath) */
+	sprintf(t, " table %u", n->table);
+	/* Steps in "do" order, one per PLAN_STEP_* and two per route
+	 * (PLAN_STEP_HOST + 2 * its index, + 1 in the NIC's table); undo
+	 * walks them backwards.  Every word is free of spaces: names,
+	 * numbers, addresses. */
 	for (k = 0; k < nr; k++) {
 		st = undo ? nr - 1 - k : k;
 		line[0] = '\0';
@@ -108,16 +125,52 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 					!undo && needs_onlink(&n->gateway, n)
 						? " onlink" : "");
 			break;
+		case PLAN_STEP_TABLE_NET:
+			if (n->table)
+				sprintf(line, "route %s %s dev %s src %s%s", op,
+					net_str(&n->ip, n->prefix, g), n->dev,
+					ibft_addr_str(&n->ip, a), t);
+			break;
+		case PLAN_STEP_TABLE_DEFAULT:
+			if (n->table && n->gateway.family == n->ip.family)
+				sprintf(line, "route %s default via %s dev %s%s%s", op,
+					ibft_addr_str(&n->gateway, g), n->dev, t,
+					!undo && needs_onlink(&n->gateway, n)
+						? " onlink" : "");
+			break;
+		case PLAN_STEP_RULE:
+			if (n->table)
+				sprintf(line, "%srule %s from %s%s pref %u", v6, op,
+					ibft_addr_str(&n->ip, a), t,
+					PLAN_RULE_PREF + nic);
+			break;
+		case PLAN_STEP_RP_FILTER:
+			if (n->table && n->ip.family == IBFT_AF_INET)
+				sprintf(line, "sysctl -w net/ipv4/conf/%s/rp_filter=2",
+					n->dev);
+			break;
+		case PLAN_STEP_ARP_IGNORE:
+			if (n->table && n->shared_link)
+				sprintf(line, "sysctl -w net/ipv4/conf/%s/arp_ignore=1",
+					n->dev);
+			break;
+		case PLAN_STEP_ARP_ANNOUNCE:
+			if (n->table && n->shared_link)
+				sprintf(line, "sysctl -w net/ipv4/conf/%s/arp_announce=2",
+					n->dev);
+			break;
 		default: {
-			const struct plan_route *r = &p->route[st - PLAN_STEP_HOST];
+			const struct plan_route *r = &p->route[(st - PLAN_STEP_HOST) / 2];
+			int in_table = (st - PLAN_STEP_HOST) & 1;
 			int via = !addr_is_zero(&r->via);	/* RFC 3442: 0 is on-link */
 
-			if (r->nic != nic)
+			if (r->nic != nic || (in_table && !n->table))
 				break;
 			ibft_addr_str(&r->via, g);
-			sprintf(line, "route %s %s/%u%s%s dev %s%s", op,
+			sprintf(line, "route %s %s/%u%s%s dev %s%s%s", op,
 				ibft_addr_str(&r->dst, a), r->prefix,
 				via ? " via " : "", via ? g : "", n->dev,
+				in_table ? t : "",
 				!undo && needs_onlink(&r->via, n) ? " onlink" : "");
 		}
 		}
@@ -131,9 +184,23 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 	return last;
 }
 
+const struct ibft_addr *plan_session_source(const struct plan *p,
+		const struct plan_session *s)
+{
+	const struct plan_nic *n = &p->nic[s->nic];
+
+	if (s->ip.family == n->ip.family)
+		return &n->ip;
+	if (s->ip.family == n->ip6.family)
+		return &n->ip6;
+	return NULL;
+}
+
 void iscsistart_argv(struct plan_argv *a, const struct plan *p,
 		const struct plan_session *s, const char *prog, int mask)
 {
+	const struct plan_nic *n = &p->nic[s->nic];
+	const struct ibft_addr *src = plan_session_source(p, s);
 	struct cmd c;
 	char ip[48];
 
@@ -151,6 +218,17 @@ void iscsistart_argv(struct plan_argv *a, const struct plan *p,
 	if (s->rchap_name[0]) {
 		arg(&c, "-U"); arg(&c, "%s", s->rchap_name);
 		arg(&c, "-W"); arg(&c, "%s", mask ? "***" : s->rchap_secret);
+	}
+	if (n->dev[0]) {
+		/* Bound to its NIC: an open-iscsi iface per NIC (sessions to
+		 * one portal are told apart by it), the device, and the source
+		 * address, which the NIC's rule routes out through it. */
+		arg(&c, "-P"); arg(&c, "iface.iscsi_ifacename=iscsi-init.%s", n->label);
+		arg(&c, "-P"); arg(&c, "iface.net_ifacename=%s", n->dev);
+		if (src) {
+			arg(&c, "-P");
+			arg(&c, "iface.ipaddress=%s", ibft_addr_str(src, ip));
+		}
 	}
 	/* Move into the caller's storage: pointers into a.buf. */
 	memcpy(a->buf, c.buf, c.used);

@@ -8,6 +8,7 @@
  */
 #include "libbb.h"
 #include "../networking/libiproute/ip_common.h"
+#include "../networking/libiproute/utils.h"
 #include "iscsi_init.h"
 
 /* Print one word as a shell would need it typed. */
@@ -57,11 +58,17 @@ static int ip_child(char **argv)
 	int FAST_FUNC (*fn)(char **);
 	pid_t pid;
 
-	fn = argv[0][0] == 'l' ? do_iplink : argv[0][0] == 'a' ? do_ipaddr : do_iproute;
 	fflush_all();
 	pid = xfork();
-	if (pid == 0)
+	if (pid == 0) {
+		if (strcmp(argv[0], "-6") == 0) {	/* "ip -6 rule ..." */
+			preferred_family = AF_INET6;
+			argv++;
+		}
+		fn = argv[0][0] == 'l' ? do_iplink : argv[0][0] == 'a' ? do_ipaddr
+			: argv[0][1] == 'u' ? do_iprule : do_iproute;
 		_exit(fn(argv + 1));
+	}
 	return wait4pid(pid);
 }
 
@@ -79,9 +86,65 @@ static int link_seen(unsigned nic)
 
 	for (j = 0; j < G.plan.nr_nics; j++)
 		if (j != nic && strcmp(G.plan.nic[j].ifname, G.plan.nic[nic].ifname) == 0
-		 && (G.nst[j].skip & (1 << PLAN_STEP_LINK)))
+		 && (G.nst[j].skip & ((uint64_t)1 << PLAN_STEP_LINK)))
 			return 1;
 	return 0;
+}
+
+/* The number in /proc/sys/KEY (KEY: n bytes of a "net/ipv4/conf/DEV/
+ * NAME" path), or -1. */
+static int sysctl_get(const char *key, int n)
+{
+	char *path = xasprintf("/proc/sys/%.*s", n, key);
+	char buf[16];
+	int v = open_read_close(path, buf, sizeof(buf) - 1) > 0 ? atoi(buf) : -1;
+
+	free(path);
+	return v;
+}
+
+/* Write VALUE to /proc/sys/KEY for kv "KEY=VALUE"; 0 or -1. */
+static int sysctl_set(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	char *path = xasprintf("/proc/sys/%.*s", (int)(eq - kv), kv);
+	int fd = open(path, O_WRONLY), rc = -1;
+
+	if (fd >= 0) {
+		rc = full_write(fd, eq + 1, strlen(eq + 1)) > 0 ? 0 : -1;
+		close(fd);
+	}
+	if (rc)
+		bb_perror_msg("warning: can't set %s", path);
+	free(path);
+	return rc;
+}
+
+/* A "sysctl -w net/ipv4/conf/DEV/NAME=VALUE" step: wanted only where the
+ * setting does not hold yet (the kernel uses the larger of conf/all and
+ * conf/DEV; rp_filter is only in the way when strict, 1).  Fills
+ * argv[2] anew for an undo (the value found before).  Returns 1 when the
+ * step is to be shown and done, 0 when not. */
+static int sysctl_wanted(struct ip_ctx *ctx, unsigned step, char **argv,
+		char *buf)
+{
+	struct nic_state *st = &G.nst[ctx->nic];
+	uint8_t *old = &st->sysctl_old[step - PLAN_STEP_RP_FILTER];
+	char *key = argv[2], *eq = strchr(key, '='), *name = strrchr(key, '/');
+	char *all = xasprintf("net/ipv4/conf/all%.*s", (int)(eq - name), name);
+	int want = atoi(eq + 1), now = sysctl_get(key, eq - key);
+	int eff = MAX(now, sysctl_get(all, strlen(all)));
+
+	free(all);
+	if (ctx->undo) {
+		sprintf(buf, "%.*s=%u", (int)(eq - key), key, *old);
+		argv[2] = buf;
+		return 1;
+	}
+	if (now < 0 || (name[1] == 'r' ? eff != 1 : eff >= want))
+		return 0;	/* holds already */
+	*old = now;
+	return 1;
 }
 
 /* One step of NIC ctx->nic's plan: done once, undone only if it was ours;
@@ -90,7 +153,9 @@ static int plan_step(void *vctx, unsigned step, char **argv)
 {
 	struct ip_ctx *ctx = vctx;
 	struct nic_state *st = &G.nst[ctx->nic];
-	uint32_t bit = 1 << step;
+	uint64_t bit = (uint64_t)1 << step;
+	int sysctl = strcmp(argv[0], "sysctl") == 0;
+	char buf[128];
 	int rc;
 
 	if (ctx->undo ? !(st->done & bit) : (st->skip & bit))
@@ -101,12 +166,16 @@ static int plan_step(void *vctx, unsigned step, char **argv)
 	}
 	if (st->vlan_failed && !ctx->undo && step > PLAN_STEP_LINK)
 		return 0;	/* nothing to put on a VLAN that is not there */
-	if (!show_step("ip", argv, NULL) && !ctx->force) {
+	if (sysctl && !sysctl_wanted(ctx, step, argv, buf)) {
+		st->skip |= bit;	/* it holds: not ours to undo */
+		return 0;
+	}
+	if (!show_step(sysctl ? NULL : "ip", argv, NULL) && !ctx->force) {
 		if (!ctx->undo)
 			st->skip |= bit;	/* printed: once is enough */
 		return 0;
 	}
-	rc = ip_child(argv);
+	rc = sysctl ? sysctl_set(argv[2]) : ip_child(argv);
 	if (rc && !ctx->undo && step == PLAN_STEP_VLAN)
 		st->vlan_failed = 1;
 	if (rc == 0) {

@@ -104,10 +104,14 @@ static void option_175_chap_reaches_iscsistart_masked_when_shown(void **state)
 	assert_string_equal(plan.session[0].rchap_secret, "s3cret2");
 	assert_string_equal(argv_line(1), "iscsistart -i iqn.2026-11.org.example:node1 "
 		"-t iqn.2026-11.org.example:disk -g 1 -a 10.1.0.9 -p 3260 "
-		"-u alice -w *** -U tgt -W ***");
+		"-u alice -w *** -U tgt -W *** "
+		"-P iface.iscsi_ifacename=iscsi-init.eth0 -P iface.net_ifacename=eth0 "
+		"-P iface.ipaddress=10.1.0.50");
 	assert_string_equal(argv_line(0), "iscsistart -i iqn.2026-11.org.example:node1 "
 		"-t iqn.2026-11.org.example:disk -g 1 -a 10.1.0.9 -p 3260 "
-		"-u alice -w s3cret -U tgt -W s3cret2");
+		"-u alice -w s3cret -U tgt -W s3cret2 "
+		"-P iface.iscsi_ifacename=iscsi-init.eth0 -P iface.net_ifacename=eth0 "
+		"-P iface.ipaddress=10.1.0.50");
 }
 
 /* dracut-style credentials in the root-path win, all four of them */
@@ -134,12 +138,16 @@ static void one_way_chap_and_none(void **state)
 	(void)state;
 	apply(n);
 	assert_string_equal(argv_line(1), "iscsistart -i iqn.2026-11.org.example:node1 "
-		"-t iqn.2026-11.org.example:disk -g 1 -a 10.1.0.9 -p 3260 -u alice -w ***");
+		"-t iqn.2026-11.org.example:disk -g 1 -a 10.1.0.9 -p 3260 -u alice -w *** "
+		"-P iface.iscsi_ifacename=iscsi-init.eth0 -P iface.net_ifacename=eth0 "
+		"-P iface.ipaddress=10.1.0.50");
 	assert_string_equal(plan.session[0].chap_secret, "s3cret");
 	n = lease_record("iscsi:10.1.0.9::::iqn.2026-11.org.example:disk", NULL, 0);
 	apply(n);
 	assert_string_equal(argv_line(0), "iscsistart -i iqn.2026-11.org.example:node1 "
-		"-t iqn.2026-11.org.example:disk -g 1 -a 10.1.0.9 -p 3260");
+		"-t iqn.2026-11.org.example:disk -g 1 -a 10.1.0.9 -p 3260 "
+		"-P iface.iscsi_ifacename=iscsi-init.eth0 -P iface.net_ifacename=eth0 "
+		"-P iface.ipaddress=10.1.0.50");
 }
 
 static void no_secret_in_net_conf(void **state)

@@ -133,7 +133,7 @@ static void off_subnet_target_routed_via_its_nics_gateway(void **state)
 		"1: link set dev eth0 up\n"
 		"3: addr add 10.1.0.2/24 dev eth0\n"
 		"4: route add default via 10.1.0.1 dev eth0\n"
-		"5: route add 10.2.0.10/32 via 10.1.0.1 dev eth0\n");
+		"11: route add 10.2.0.10/32 via 10.1.0.1 dev eth0\n");
 }
 
 static void two_nics_each_target_leaves_through_its_own_nic(void **state)
@@ -148,7 +148,12 @@ static void two_nics_each_target_leaves_through_its_own_nic(void **state)
 	assert_string_equal(nic_cmds(1, 0),
 		"1: link set dev eth1 up\n"
 		"3: addr add 10.3.0.2/24 dev eth1\n"
-		"6: route add 10.9.0.11/32 via 10.3.0.1 dev eth1\n");
+		"5: route add 10.3.0.0/24 dev eth1 src 10.3.0.2 table 101\n"
+		"6: route add default via 10.3.0.1 dev eth1 table 101\n"
+		"7: rule add from 10.3.0.2 table 101 pref 1001\n"
+		"8: sysctl -w net/ipv4/conf/eth1/rp_filter=2\n"
+		"13: route add 10.9.0.11/32 via 10.3.0.1 dev eth1\n"
+		"14: route add 10.9.0.11/32 via 10.3.0.1 dev eth1 table 101\n");
 	/* one default route only: through the first boot NIC */
 	assert_true(plan.nic[0].default_route);
 	assert_false(plan.nic[1].default_route);
@@ -190,9 +195,9 @@ static void gateway_outside_the_nics_subnet_is_on_link(void **state)
 		"1: link set dev eth0 up\n"
 		"3: addr add 10.1.0.2/24 dev eth0\n"
 		"4: route add default via 10.5.0.1 dev eth0 onlink\n"
-		"5: route add 10.2.0.10/32 via 10.5.0.1 dev eth0 onlink\n");
+		"11: route add 10.2.0.10/32 via 10.5.0.1 dev eth0 onlink\n");
 	assert_string_equal(nic_cmds(0, 1),
-		"5: route del 10.2.0.10/32 via 10.5.0.1 dev eth0\n"
+		"11: route del 10.2.0.10/32 via 10.5.0.1 dev eth0\n"
 		"4: route del default via 10.5.0.1 dev eth0\n"
 		"3: addr del 10.1.0.2/24 dev eth0\n"
 		"1: link set dev eth0 down\n");
@@ -209,7 +214,7 @@ static void ipv6_link_local_gateway_needs_no_onlink(void **state)
 		"1: link set dev eth0 up\n"
 		"3: addr add 2001:db8::15/64 dev eth0\n"
 		"4: route add default via fe80::1 dev eth0\n"
-		"5: route add 2001:db8:1::100/128 via fe80::1 dev eth0\n");
+		"11: route add 2001:db8:1::100/128 via fe80::1 dev eth0\n");
 }
 
 /* RFC 3442: a classless route whose router is 0.0.0.0 is on the link. */
@@ -228,7 +233,7 @@ static void classless_route_without_router_is_on_link(void **state)
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
 		"3: addr add 10.1.0.2/32 dev eth0\n"
-		"5: route add 10.1.0.1/32 dev eth0\n");
+		"11: route add 10.1.0.1/32 dev eth0\n");
 }
 
 static void two_sessions_to_one_address_share_one_route(void **state)
@@ -242,15 +247,23 @@ static void two_sessions_to_one_address_share_one_route(void **state)
 	assert_int_equal(plan.nr_routes, 1);
 }
 
-static void only_boot_selected_targets_are_logged_in(void **state)
+/* Every valid target is a path (EDK2: one pair per boot attempt, only
+ * the first boot-selected): boot-selected ones first. */
+static void every_valid_target_boot_selected_first(void **state)
 {
 	(void)state;
-	nic(0, "10.1.0.2", 24, NULL, 3);
+	nic(0, "10.1.0.2", 24, NULL, 7);
+	nic(1, "10.2.0.2", 24, NULL, 5);
 	target(0, 0, "10.1.0.10", 1);
-	target(1, 0, "10.1.0.11", 3);
+	target(1, 1, "10.2.0.11", 3);
+	target(2, 0, "10.1.0.12", 1);
 	build();
-	assert_int_equal(plan.nr_sessions, 1);
+	assert_int_equal(plan.nr_sessions, 3);
 	assert_string_equal(plan.session[0].label, "target1");
+	assert_string_equal(plan.session[1].label, "target0");
+	assert_string_equal(plan.session[2].label, "target2");
+	assert_int_equal(plan.session[0].nic, 1);
+	assert_string_equal(warnings, "");
 }
 
 static void no_boot_selected_target_means_every_valid_one(void **state)
@@ -261,7 +274,7 @@ static void no_boot_selected_target_means_every_valid_one(void **state)
 	target(1, 0, "10.1.0.11", 1);
 	build();
 	assert_int_equal(plan.nr_sessions, 2);
-	assert_non_null(strstr(warnings, "boot-selected"));
+	assert_string_equal(plan.session[0].label, "target0");
 }
 
 static void dns_servers_boot_nic_first_without_duplicates(void **state)
@@ -311,9 +324,9 @@ static void vlan_nic_commands_and_their_undo(void **state)
 		"2: link set dev eth0.42 up\n"
 		"3: addr add 10.1.0.2/24 dev eth0.42\n"
 		"4: route add default via 10.1.0.1 dev eth0.42\n"
-		"5: route add 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n");
+		"11: route add 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n");
 	assert_string_equal(nic_cmds(0, 1),
-		"5: route del 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n"
+		"11: route del 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n"
 		"4: route del default via 10.1.0.1 dev eth0.42\n"
 		"3: addr del 10.1.0.2/24 dev eth0.42\n"
 		"1: link set dev eth0 down\n"
@@ -330,7 +343,7 @@ static void ipv6_nic_and_off_link_target(void **state)
 		"1: link set dev eth0 up\n"
 		"3: addr add 2001:db8::15/64 dev eth0\n"
 		"4: route add default via 2001:db8::1 dev eth0\n"
-		"5: route add 2001:db8:1::100/128 via 2001:db8::1 dev eth0\n");
+		"11: route add 2001:db8:1::100/128 via 2001:db8::1 dev eth0\n");
 }
 
 static void subnet_membership_at_the_edges(void **state)
@@ -382,7 +395,9 @@ static void iscsistart_arguments_with_and_without_secrets(void **state)
 	iscsistart_argv(&a, &plan, &plan.session[0], "iscsistart", 1);
 	assert_string_equal(joined(&a), "iscsistart -i iqn.2026-11.org.example:host"
 		" -t iqn.2026-11.org.example:t0 -g 7 -a 10.1.0.10 -p 3262"
-		" -u alice -w *** -U target -W ***");
+		" -u alice -w *** -U target -W ***"
+		" -P iface.iscsi_ifacename=iscsi-init.ethernet0"
+		" -P iface.net_ifacename=eth0 -P iface.ipaddress=10.1.0.2");
 	iscsistart_argv(&a, &plan, &plan.session[0], "/bin/iscsistart", 0);
 	assert_non_null(strstr(joined(&a), "-w s3cret-one -U target -W s3cret-two"));
 }
@@ -651,6 +666,106 @@ static void unusable_nic_and_target_addresses(void **state)
 	assert_string_equal(plan.hostname, "node-7.example.org");
 }
 
+/* Multipath: two NICs in one subnet (one link): each gets its table and
+ * rule, answers ARP for its own address only; undo walks back. */
+static void two_nics_on_one_link_get_tables_rules_and_arp_settings(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 3);
+	nic(1, "10.1.0.3", 24, "10.1.0.1", 3);
+	target(0, 0, "10.1.0.100", 3);
+	strcpy(target(1, 1, "10.1.0.100", 3)->name, table.target[0].name);
+	build();
+	assert_int_equal(plan.nr_sessions, 2);	/* one portal, two paths */
+	assert_int_equal(plan.nr_routes, 0);
+	assert_string_equal(nic_cmds(1, 0),
+		"1: link set dev eth1 up\n"
+		"3: addr add 10.1.0.3/24 dev eth1\n"
+		"5: route add 10.1.0.0/24 dev eth1 src 10.1.0.3 table 101\n"
+		"6: route add default via 10.1.0.1 dev eth1 table 101\n"
+		"7: rule add from 10.1.0.3 table 101 pref 1001\n"
+		"8: sysctl -w net/ipv4/conf/eth1/rp_filter=2\n"
+		"9: sysctl -w net/ipv4/conf/eth1/arp_ignore=1\n"
+		"10: sysctl -w net/ipv4/conf/eth1/arp_announce=2\n");
+	assert_string_equal(nic_cmds(1, 1),
+		"10: sysctl -w net/ipv4/conf/eth1/arp_announce=2\n"
+		"9: sysctl -w net/ipv4/conf/eth1/arp_ignore=1\n"
+		"8: sysctl -w net/ipv4/conf/eth1/rp_filter=2\n"
+		"7: rule del from 10.1.0.3 table 101 pref 1001\n"
+		"6: route del default via 10.1.0.1 dev eth1 table 101\n"
+		"5: route del 10.1.0.0/24 dev eth1 src 10.1.0.3 table 101\n"
+		"3: addr del 10.1.0.3/24 dev eth1\n"
+		"1: link set dev eth1 down\n");
+	/* each session is bound to its own NIC and address */
+	{
+		struct plan_argv a;
+
+		iscsistart_argv(&a, &plan, &plan.session[1], "iscsistart", 1);
+		assert_non_null(strstr(joined(&a), "-P iface.iscsi_ifacename=iscsi-init.ethernet1"
+			" -P iface.net_ifacename=eth1 -P iface.ipaddress=10.1.0.3"));
+	}
+}
+
+/* A single NIC needs none of it; IPv6 rules need ip -6; four NICs in
+ * two subnets: tables 100-103, ARP settings in both. */
+static void multipath_tables_for_one_two_and_four_nics(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 3);
+	build();
+	assert_int_equal(plan.nic[0].table, 0);
+	assert_null(strstr(nic_cmds(0, 0), "table"));
+
+	setup(NULL);
+	nic(0, "2001:db8::15", 64, "fe80::1", 3);
+	nic(1, "10.2.0.2", 24, "10.2.0.1", 3);
+	build();
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 2001:db8::15/64 dev eth0\n"
+		"4: route add default via fe80::1 dev eth0\n"
+		"5: route add 2001:db8::/64 dev eth0 src 2001:db8::15 table 100\n"
+		"6: route add default via fe80::1 dev eth0 table 100\n"
+		"7: -6 rule add from 2001:db8::15 table 100 pref 1000\n");
+	assert_false(plan.nic[1].shared_link);
+
+	setup(NULL);
+	nic(0, "10.1.0.2", 24, NULL, 3);
+	nic(1, "10.1.0.3", 24, NULL, 1);
+	nic(2, "10.2.0.2", 24, NULL, 1);
+	nic(3, "10.2.0.3", 24, NULL, 1);
+	build();
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(plan.nic[i].table, 100 + i);
+		assert_true(plan.nic[i].shared_link);
+	}
+}
+
+/* EDK2, two attempts on one port: two NIC structures with one MAC and
+ * two addresses; both go on the interface, each session leaves from its
+ * own structure's address. */
+static void two_attempts_on_one_port_keep_their_own_addresses(void **state)
+{
+	struct plan_argv a;
+
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 7);
+	nic(1, "10.1.0.12", 24, "10.1.0.1", 5)->mac[5] = 0;	/* same MAC */
+	target(0, 0, "10.9.0.10", 3);
+	strcpy(target(1, 1, "10.9.0.10", 1)->name, table.target[0].name);
+	build();
+	for (unsigned i = 0; i < 2; i++)
+		strcpy(plan.nic[i].ifname, "eth0"), strcpy(plan.nic[i].dev, "eth0");
+	assert_int_equal(plan.nr_nics, 2);
+	assert_int_equal(plan.nr_sessions, 2);
+	assert_string_equal(plan.session[0].label, "target0");
+	assert_non_null(strstr(nic_cmds(1, 0), "3: addr add 10.1.0.12/24 dev eth0\n"));
+	assert_non_null(strstr(nic_cmds(1, 0), "7: rule add from 10.1.0.12 table 101 pref 1001\n"));
+	iscsistart_argv(&a, &plan, &plan.session[1], "iscsistart", 1);
+	assert_non_null(strstr(joined(&a), "-P iface.iscsi_ifacename=iscsi-init.ethernet1"
+		" -P iface.net_ifacename=eth0 -P iface.ipaddress=10.1.0.12"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,7 +778,7 @@ int main(void)
 		cmocka_unit_test_setup(classless_route_without_router_is_on_link, setup),
 		cmocka_unit_test_setup(ipv6_link_local_gateway_needs_no_onlink, setup),
 		cmocka_unit_test_setup(two_sessions_to_one_address_share_one_route, setup),
-		cmocka_unit_test_setup(only_boot_selected_targets_are_logged_in, setup),
+		cmocka_unit_test_setup(every_valid_target_boot_selected_first, setup),
 		cmocka_unit_test_setup(no_boot_selected_target_means_every_valid_one, setup),
 		cmocka_unit_test_setup(dns_servers_boot_nic_first_without_duplicates, setup),
 		cmocka_unit_test_setup(port_zero_means_3260, setup),
@@ -678,6 +793,9 @@ int main(void)
 		cmocka_unit_test_setup(two_structures_for_one_port_are_one_nic, setup),
 		cmocka_unit_test_setup(login_outcomes_by_exit_status, setup),
 		cmocka_unit_test_setup(table_names_are_checked, setup),
+		cmocka_unit_test_setup(two_nics_on_one_link_get_tables_rules_and_arp_settings, setup),
+		cmocka_unit_test_setup(multipath_tables_for_one_two_and_four_nics, setup),
+		cmocka_unit_test_setup(two_attempts_on_one_port_keep_their_own_addresses, setup),
 		cmocka_unit_test_setup(unusable_nic_and_target_addresses, setup),
 		cmocka_unit_test_setup(retry_delays_double_with_jitter, setup),
 	};
