@@ -4,8 +4,8 @@
 # Here: reporting (qt_plan, qt_check, qt_pass, qt_fail, qt_expect_*),
 # cleanup at exit (qt_atexit, qt_stop_pid), packages (qt_need_pkgs), a
 # test's directory (qt_begin), network namespaces (qt_netns, qt_host_addr,
-# qt_wait_udp) and the servers tests run in them (qt_tgtd and qt_target,
-# qt_dnsmasq).  Every case prints exactly one "PASS: name" or "FAIL: name"
+# qt_wait_udp) and the servers tests run in them (qt_tgtd, qt_target,
+# qt_tgt_conns, qt_dnsmasq).  Every case prints exactly one "PASS: name" or "FAIL: name"
 # line; cases never reached print FAIL at exit.  Everything made is torn
 # down at exit, even on failure.  tests/lib/run-suite runs a suite's tests.
 #
@@ -235,6 +235,13 @@ _qt_tgtd_stop() {	# _qt_tgtd_stop CTL PID
 qt_tgt_portal() {	# qt_tgt_portal CTL ADDR:PORT
 	tgtadm -C "$1" --lld iscsi --op new --mode portal --param "portal=$2" ||
 		qt_abort "cannot add portal $2"
+}
+
+# qt_tgt_conns CTL TID: the initiator address of each connection target
+# TID has now, one per line, sorted (tgtadm --op show --mode conn)
+qt_tgt_conns() {
+	tgtadm -C "$1" --lld iscsi --op show --mode conn --tid "$2" |
+		sed -n 's/^[[:space:]]*IP Address:[[:space:]]*//p' | LC_ALL=C sort
 }
 
 # qt_target CTL TID IQN MARKER [chap=USER:SECRET] [rchap=USER:SECRET]:

@@ -89,21 +89,42 @@ qt_initrd() {
 	(cd "$d" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 | gzip -n) >>"$out"
 }
 
-# qt_vm [-n NS] [-a APPEND] [-N] [-s] LOG -- QEMU-ARGS...: boot the test
-# kernel with $QT_INITRD and "$QT_APPEND APPEND" (-N: boot from the network
-# instead; QT_APPEND is then for the boot script), serial console into LOG
-# (-s: and onto stdout as it comes); wait until the guest powers off (at
-# most QT_TIMEOUT s, then kill it, setting QT_VM_TIMED_OUT=1).  Returns
-# non-zero when it timed out or never reported "RESULT: end".
+# qt_vm [-n NS] [-a APPEND] [-N] [-s] [-M] [-C] [-w LINE COMMAND]... LOG --
+# QEMU-ARGS...: boot the test kernel with $QT_INITRD and "$QT_APPEND
+# APPEND" (-N: boot from the network instead; QT_APPEND is then for the
+# boot script), serial console into LOG (-s: and onto stdout as it comes);
+# wait until the guest powers off (at most QT_TIMEOUT s, then kill it,
+# setting QT_VM_TIMED_OUT=1).  Returns non-zero when it timed out or never
+# reported "RESULT: end".  To act while the VM runs:
+#   -M  a QMP socket (QEMU's machine protocol) for qt_qmp
+#   -w  when the guest's console shows LINE (a whole line, e.g.
+#       "RESULT: ready"), run COMMAND (eval'd in the test's shell, once)
+#   -C  a second serial port (the guest's ttyS1) on which each -w hook
+#       answers "done STATUS" once its COMMAND has run: test-init's
+#       ask_host prints LINE and waits for that (a guest that asks
+#       without -C waits 60 s for nothing)
 QT_APPEND="console=ttyS0 loglevel=1 panic=-1"
 qt_vm() {
-	local ns= append= log pid start netboot= stream= tailpid=
+	local ns= append= log pid start netboot= stream= tailpid= qmp=() ctl= i st
+	local hook_lines=() hook_cmds=() hook_done=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-n) ns=$2; shift 2 ;;
 		-a) append=$2; shift 2 ;;
 		-N) netboot=1; shift ;;
 		-s) stream=1; shift ;;
+		-M)
+			QT_QMP=$QT_DIR/qmp.sock
+			rm -f "$QT_QMP"
+			qmp=(-qmp "unix:$QT_QMP,server=on,wait=off")
+			shift
+			;;
+		-w) hook_lines+=("$2"); hook_cmds+=("$3"); shift 3 ;;
+		-C)
+			ctl=$QT_DIR/ctl.sock
+			rm -f "$ctl"
+			shift
+			;;
 		*) break ;;
 		esac
 	done
@@ -111,7 +132,8 @@ qt_vm() {
 	shift
 	[ "${1:-}" = -- ] && shift
 	local cmd=(qemu-system-x86_64 -accel tcg -m 256 -nodefaults -display none
-		-no-reboot -monitor none -serial "file:$log")
+		-no-reboot -monitor none "${qmp[@]}" -serial "file:$log")
+	[ -n "$ctl" ] && cmd+=(-serial "unix:$ctl,server=on,wait=off")
 	if [ -n "$netboot" ]; then
 		cmd+=(-boot n "$@")
 	else
@@ -140,7 +162,21 @@ qt_vm() {
 			qt_stop_pid "$pid"
 			break
 		fi
+		for i in "${!hook_lines[@]}"; do
+			[ -z "${hook_done[i]:-}" ] || continue
+			[ -f "$log" ] && tr -d '\r' <"$log" | grep -qxF -- "${hook_lines[i]}" || continue
+			hook_done[i]=1
+			qt_log "guest: '${hook_lines[i]}', so: ${hook_cmds[i]}"
+			eval "${hook_cmds[i]}"
+			st=$?
+			[ -z "$ctl" ] || printf 'done %s\n' "$st" |
+				socat -t 1 - "UNIX-CONNECT:$ctl" >/dev/null 2>&1 ||
+				qt_log "cannot answer the guest on $ctl"
+		done
 		sleep 0.1
+	done
+	for i in "${!hook_lines[@]}"; do
+		[ -n "${hook_done[i]:-}" ] || qt_log "the guest never said '${hook_lines[i]}'"
 	done
 	wait "$pid" 2>/dev/null
 	[ -n "$stream" ] && wait "$tailpid" 2>/dev/null
@@ -150,6 +186,20 @@ qt_vm() {
 	[ -s "$log.qemu" ] && sed 's/^/    qemu: /' "$log.qemu"
 	[ "${QT_VERBOSE:-0}" = 1 ] && sed 's/^/    | /' "$log"
 	grep -qx 'RESULT: end' "$log"
+}
+
+# qt_qmp COMMAND [ARGUMENTS-JSON]: run a QMP command in the VM qt_vm -M
+# runs, e.g. qt_qmp set_link '{"name": "nic0", "up": false}'; prints
+# QEMU's answers; fails unless QEMU answered the command with "return"
+qt_qmp() {
+	local out
+	out=$(printf '{"execute": "qmp_capabilities"}\n{"execute": "%s"%s}\n' \
+		"$1" "${2:+, \"arguments\": $2}" | socat -t 5 - "UNIX-CONNECT:$QT_QMP" 2>&1)
+	printf '%s\n' "$out"
+	# the greeting, the answer to qmp_capabilities, then the command's
+	# answer; events ({"event": ...}) may come in between
+	[ "$(printf '%s\n' "$out" | grep -c '^{"return"')" -ge 2 ] &&
+		! printf '%s\n' "$out" | grep -q '^{"error"'
 }
 
 # qt_root_image IMG LINE [MKFS-OPTION...]: an ext4 image holding a tiny
