@@ -266,3 +266,130 @@ qt_expect_markers() {
 	done
 	return $bad
 }
+
+# ---------------------------------------------------------------- multipath
+
+# qt_ifname LOG MAC: the guest's interface with MAC (its "RESULT: link" lines)
+qt_ifname() {
+	qt_results "$1" link | sed -n "s/^[0-9]*: \([^:@ ]*\)[:@].* link\/ether $2 .*/\1/p"
+}
+
+# qt_path_field LOG DISK FIELD: FIELD (src, session, wwid, ...) of DISK's
+# "RESULT: path" line (test-init's report_paths)
+qt_path_field() {
+	qt_results "$1" path | awk -v d="$2" -v f="$3=" '$1 == d {
+		for (i = 2; i <= NF; i++) if (index($i, f) == 1) print substr($i, length(f) + 1) }'
+}
+
+# qt_expect_one_lun LOG N: N disks, all with one WWID (one LUN, N paths)
+qt_expect_one_lun() {
+	local paths n w
+	paths=$(qt_results "$1" path)
+	n=$(printf '%s' "$paths" | grep -c .)
+	w=$(printf '%s\n' "$paths" | sed -n 's/.* wwid=\(.*\)/\1/p' | LC_ALL=C sort -u)
+	if [ "$n" = "$2" ] && [ -n "$w" ] && [ "$(printf '%s\n' "$w" | wc -l)" = 1 ]; then
+		return 0
+	fi
+	echo "want $2 disks with one WWID; the guest reported $n disk(s):"
+	printf '%s\n' "${paths:-(none)}" | sed 's/^/      /'
+	return 1
+}
+
+# qt_expect_path_io LOG MIB ADDR=MAC...: after test-init's disk_io (MIB MiB
+# written, then read, per disk), every disk's session left from one of
+# the ADDRs, each ADDR from exactly one disk, and during that disk's I/O
+# the NIC with the ADDR's MAC received and sent at least MIB MiB while
+# every other NIC moved less than a quarter of that
+qt_expect_path_io() {
+	local log=$1 min=$(($2 * 1048576)) bad=0 d src want pair used= m rx tx st disks io
+	shift 2
+	io=$(qt_results "$log" io)
+	disks=$(qt_results "$log" path | awk '{ print $1 }')
+	[ -n "$disks" ] || { echo "the guest reported no disks"; return 1; }
+	for d in $disks; do
+		src=$(qt_path_field "$log" "$d" src)
+		want=
+		for pair in "$@"; do
+			[ "${pair%%=*}" = "$src" ] && want=${pair#*=}
+		done
+		if [ -z "$want" ]; then
+			echo "$d: its session leaves from '$src', no test NIC's address ($*)"
+			bad=1
+			continue
+		fi
+		used="$used $src"
+		st=$(printf '%s\n' "$io" | awk -v d="$d" '$1 == d && $2 ~ /^write=/ { print $2, $3 }')
+		if [ "$st" != "write=0 read=0" ]; then
+			echo "$d: O_DIRECT dd ${st:-not reported (the guest did not get that far)} (want write=0 read=0)"
+			bad=1
+			continue
+		fi
+		while read -r m rx tx; do
+			rx=${rx#rx=} tx=${tx#tx=}
+			if [ "$m" = "$want" ]; then
+				[ "$rx" -ge "$min" ] && [ "$tx" -ge "$min" ] && continue
+				echo "$d (from $src): its NIC $m moved rx=$rx tx=$tx bytes, want both >= $min"
+			else
+				[ "$rx" -lt $((min / 4)) ] && [ "$tx" -lt $((min / 4)) ] && continue
+				echo "$d (from $src): NIC $m, not its own ($want), moved rx=$rx tx=$tx bytes"
+			fi
+			bad=1
+		done < <(printf '%s\n' "$io" | awk -v d="$d" '$1 == d && $2 ~ /:/ { print $2, $3, $4 }')
+	done
+	for pair in "$@"; do
+		[ "$(printf '%s\n' $used | grep -cxF -- "${pair%%=*}")" = 1 ] && continue
+		echo "want exactly one disk whose session leaves from ${pair%%=*}; sources:$used"
+		bad=1
+	done
+	if [ $bad != 0 ]; then
+		echo "what the guest reported:"
+		qt_results "$log" path | sed 's/^/      path /'
+		printf '%s\n' "$io" | sed 's/^/      io /'
+	fi
+	return $bad
+}
+
+# qt_expect_logins LOG IQN PORTAL ADDR=MAC...: iscsi-init's output says,
+# for each ADDR, "logged in to IQN at PORTAL via IF (ADDR)", IF being the
+# guest's interface with MAC
+qt_expect_logins() {
+	local log=$1 iqn=$2 portal=$3 out pair ifn line bad=0
+	shift 3
+	out=$(qt_section "$log" "iscsi-init output")
+	for pair in "$@"; do
+		ifn=$(qt_ifname "$log" "${pair#*=}")
+		line="logged in to $iqn at $portal via ${ifn:-?} (${pair%%=*})"
+		printf '%s\n' "$out" | grep -qF -- "$line" && continue
+		echo "no message '$line'"
+		bad=1
+	done
+	[ $bad = 0 ] && return 0
+	echo "iscsi-init said:"
+	printf '%s\n' "$out" | sed 's/^/      /'
+	return 1
+}
+
+# qt_expect_path_survives LOG MAC ADDR: after qt_vm -w ... set_link and
+# test-init's path_loss, the guest saw the NIC with MAC lose its link, and
+# the disk whose session leaves from ADDR read with O_DIRECT right after
+# that, while a read hung on the lost path, and again 3 s later
+qt_expect_path_survives() {
+	local log=$1 lost bad=0 k re
+	lost=$(qt_results "$log" link-lost)
+	if [ "$(printf '%s\n' "$lost" | awk '{ print $2 }')" != "$2" ]; then
+		echo "the guest saw link loss: '${lost:-(not reported)}'; want the NIC with $2"
+		[ -f "$QT_DIR/qmp.log" ] && sed 's/^/      qmp: /' "$QT_DIR/qmp.log"
+		return 1
+	fi
+	re="^sd[a-z]+ src=${3//./\\.} read=ok\$"
+	for k in after-link-loss still; do
+		qt_results "$log" $k | grep -qE -- "$re" && continue
+		echo "$k: no disk from $3 read ok"
+		bad=1
+	done
+	[ $bad = 0 ] && return 0
+	echo "what the guest reported:"
+	qt_results "$log" | grep -E '^(link-lost|after-link-loss|still|dead-session) ' |
+		sed 's/^/      /'
+	return 1
+}
