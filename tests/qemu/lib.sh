@@ -41,6 +41,23 @@ qt_tap() {
 		qt_abort "cannot make tap $2 in $1"
 }
 
+# qt_bridge NS BR ADDR/PREFIX TAP...: a bridge BR in NS holding ADDR, with
+# new tap devices TAP... as its ports (one link shared by several NICs)
+qt_bridge() {
+	local ns=$1 br=$2 addr=$3 t
+	shift 3
+	ip -n "$ns" link add "$br" type bridge &&
+		ip -n "$ns" addr add "$addr" dev "$br" &&
+		ip -n "$ns" link set "$br" up ||
+		qt_abort "cannot make bridge $br in $ns"
+	for t in "$@"; do
+		ip -n "$ns" tuntap add dev "$t" mode tap &&
+			ip -n "$ns" link set "$t" master "$br" &&
+			ip -n "$ns" link set "$t" up ||
+			qt_abort "cannot make tap $t on $br in $ns"
+	done
+}
+
 # ---------------------------------------------------------------- guest
 
 # qt_ibft OUT MKIBFT-ARGS...: write an iBFT with build/tests/mkibft
