@@ -135,6 +135,13 @@ static void lease_warning(void *ifname, const char *msg)
 	bb_error_msg("warning: DHCP %s: %s", (const char *)ifname, msg);
 }
 
+/* The plan's findings about a lease ("eth0: router: ..."), as
+ * "warning: DHCP eth0: router: ..." */
+static void plan_lease_warning(void *ctx UNUSED_PARAM, const char *msg)
+{
+	bb_error_msg("warning: DHCP %s", msg);
+}
+
 /* Read what the udhcpc child sent; returns 1 once a whole lease is in. */
 static int read_lease(unsigned i, struct lease *l)
 {
@@ -196,7 +203,8 @@ void dhcp_advance(unsigned i)
 	}
 	l = xmalloc(sizeof(*l));
 	if (read_lease(i, l)) {
-		if (plan_apply_lease(&G.plan, i, l, err, sizeof(err)) != 0) {
+		if (plan_apply_lease(&G.plan, i, l, err, sizeof(err),
+				plan_lease_warning, NULL) != 0) {
 			bb_error_msg("DHCP %s: %s", n->ifname, err);
 			nic_give_up(i, 0);
 		} else {

@@ -12,7 +12,10 @@
 #include "libbb.h"
 #include "iscsi_init.h"
 
-enum { STOP_GRACE_MS = 2000 };	/* SIGTERM, then SIGKILL */
+enum {
+	STOP_GRACE_MS = 2000,	/* SIGTERM, then SIGKILL */
+	RETRY_LAST_MS = 1000,	/* a last login try starts this long before -t */
+};
 
 void plan_warning(void *ctx UNUSED_PARAM, const char *msg)
 {
@@ -79,7 +82,7 @@ int configure_nic(unsigned i)
 	nic_cmds(i, 0);
 	st->state = n->ip.family == IBFT_AF_INET6 ? NIC_DAD : NIC_READY;
 	for (j = 0; j < G.plan.nr_nics; j++)	/* a NIC now shares their link? */
-		if (j != i && G.nst[j].state == NIC_READY && !(G.opts & OPT_n))
+		if (j != i && G.nst[j].state == NIC_READY)
 			nic_cmds(j, 0);
 	if (!st->vlan_failed)
 		return 0;
@@ -166,6 +169,7 @@ static void login_ended(unsigned i, int status)
 {
 	struct sess_state *ss = &G.sst[i];
 	int outcome = PLAN_LOGIN_RETRY;
+	long long left;
 	unsigned delay;
 	char buf[48], then[48];
 
@@ -180,8 +184,11 @@ static void login_ended(unsigned i, int status)
 	if (outcome == PLAN_LOGIN_FINAL || ss->timed_out)
 		return;
 	delay = plan_retry_delay_ms(++ss->tries, random());
-	if (monotonic_ms() + delay >= G.deadline)
-		return;
+	left = G.deadline - monotonic_ms();
+	if (left < RETRY_LAST_MS + 500)
+		return;		/* no time for one more */
+	if (delay > left - RETRY_LAST_MS)
+		delay = left - RETRY_LAST_MS;	/* a last try before -t */
 	sprintf(then, "; trying again in %u.%u s", delay / 1000, delay % 1000 / 100);
 	session_warning(i, session_why(i, buf), then);
 	ss->state = SESS_WAIT;
@@ -297,8 +304,12 @@ static void advance_nics(void)
 			if ((G.opts & OPT_n) && n->dhcp_state != PLAN_DHCP_WAIT) {
 				st->state = NIC_READY;
 				nic_cmds(i, 0);
-			} else {
-				nic_link_up(i);
+			} else if (nic_link_up(i) != 0 && !netdev_is_up(n->ifname)) {
+				/* seen in sysfs a moment before the kernel finds it
+				 * by name: look again shortly */
+				st->state = NIC_FIND;
+				G.soon = monotonic_ms() + 100;
+				continue;
 			}
 		}
 		if (st->state == NIC_CARRIER) {
@@ -361,6 +372,9 @@ static unsigned long long next_deadline(void)
 		if (G.sst[i].state == SESS_WAIT && G.sst[i].not_before
 		 && G.sst[i].not_before < t)
 			t = G.sst[i].not_before;	/* a login to try again */
+	if (G.soon && G.soon < t)
+		t = G.soon;
+	G.soon = 0;
 	return t;
 }
 

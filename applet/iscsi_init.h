@@ -56,6 +56,7 @@ enum { DHCP_FD = 10, DHCP_REC_MAX = 4096 };
 struct globals {
 	unsigned opts;			/* OPT_* */
 	unsigned long long deadline;	/* monotonic_ms() when -t runs out */
+	unsigned long long soon;	/* look again then, event or not (0: no) */
 	smallint rejected;		/* a raw table was found and rejected */
 	const char *source;		/* where the table came from, for messages */
 	const char *prog;		/* iscsistart, or -x */

@@ -156,6 +156,15 @@ static void check_addr(struct ibft_addr *a, const struct plan_nic *n, int gw,
 	memset(a, 0, sizeof(*a));
 }
 
+int plan_check_addr(struct ibft_addr *a, const struct plan_nic *n, int gw,
+		const char *field, plan_report_fn report, void *ctx)
+{
+	int was = a->family;
+
+	check_addr(a, n, gw, field, 0, report, ctx);
+	return a->family == was;
+}
+
 /* iPXE writes prefix 0 when it had no netmask (it uses the class itself):
  * the address's class, as the kernel and udhcpc do without a netmask; an
  * IPv6 prefix 0 becomes /64, the interface-identifier boundary of every
@@ -416,8 +425,9 @@ void plan_routes(struct plan *p, plan_report_fn report, void *ctx)
 		 || n->dhcp_state == PLAN_DHCP_WAIT || s->ip.family != ip->family)
 			continue;	/* not configured or not resolved yet */
 		s->routed = 1;
-		if (addr_in_subnet(&s->ip, ip, prefix))
-			continue;
+		if (addr_in_subnet(&s->ip, ip, prefix) || (s->ip.family == IBFT_AF_INET6
+		 && s->ip.a[0] == 0xfe && (s->ip.a[1] & 0xc0) == 0x80))
+			continue;	/* on the link (IPv6 link-local by definition) */
 		for (j = 0; j < p->nr_routes; j++)	/* a DHCP route covers it */
 			if (p->route[j].nic == s->nic
 			 && addr_in_subnet(&s->ip, &p->route[j].dst, p->route[j].prefix))

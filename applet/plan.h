@@ -150,6 +150,15 @@ void plan_nic_found(struct plan *p, unsigned i, const char *ifname,
 void plan_nic_static(struct plan *p, unsigned i, plan_report_fn report,
 		void *ctx);
 
+/* Drop *a (zero it) when it can be no gateway (gw) or DNS server of NIC
+ * n: the limited broadcast, 0.0.0.0/8, loopback, multicast, 240/4, the
+ * NIC's own address, its subnet's network or broadcast address; for a
+ * gateway also the other family.  One warning through report:
+ * "LABEL: FIELD: ADDR is WHY; no gateway|not used".  Returns 1 when *a is
+ * kept (also when unset). */
+int plan_check_addr(struct ibft_addr *a, const struct plan_nic *n, int gw,
+		const char *field, plan_report_fn report, void *ctx);
+
 /* Add a DNS server unless it is unset, known already, or one too many. */
 void plan_add_dns(struct plan *p, const struct ibft_addr *a);
 /* A configured NIC's settings join the plan: its DNS servers, its host
@@ -204,9 +213,11 @@ struct lease;
  * server is an address, else left for plan_session_resolved().
  * Returns 0, or -1 with one line in err (errlen bytes) naming the part of
  * the lease that is wrong (never a password); the plan is then unchanged
- * but for the DNS servers. */
+ * but for the DNS servers.  A router, classless route gateway or DNS
+ * server that can be no such (the rules of the iBFT's gateway and DNS
+ * fields) is dropped with a warning through report. */
 int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
-		char *err, size_t errlen);
+		char *err, size_t errlen, plan_report_fn report, void *ctx);
 
 /* The session whose server is a DNS name now has an address (a, from
  * the lease's DNS servers): it is filled and routed.  Returns 0, or -1

@@ -126,10 +126,15 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 						? " onlink" : "");
 			break;
 		case PLAN_STEP_TABLE_NET:
-			if (n->table)
+			/* IPv6: no src, the kernel refuses a tentative one (DAD
+			 * is still running); the rule picks the table anyway */
+			if (n->table && n->ip.family == IBFT_AF_INET)
 				sprintf(line, "route %s %s dev %s src %s%s", op,
 					net_str(&n->ip, n->prefix, g), n->dev,
 					ibft_addr_str(&n->ip, a), t);
+			else if (n->table)
+				sprintf(line, "route %s %s dev %s%s", op,
+					net_str(&n->ip, n->prefix, g), n->dev, t);
 			break;
 		case PLAN_STEP_TABLE_DEFAULT:
 			if (n->table && n->gateway.family == n->ip.family)

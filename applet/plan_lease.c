@@ -13,6 +13,14 @@ static int fail(char *err, size_t errlen, const char *msg)
 	return -1;
 }
 
+/* 1 when a (16 bytes) is an IPv4-mapped IPv6 address, ::ffff:a.b.c.d */
+static int is_v4_mapped(const uint8_t *a)
+{
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a, prefix, 12) == 0;
+}
+
 /* The session the lease's root-path names, for NIC i; its address comes
  * later when the server is a DNS name.  CHAP: the root-path's own
  * (dracut's form), else the lease's option 175 (iPXE's).  Returns 0 or
@@ -29,6 +37,12 @@ static int add_rootpath_session(struct plan *p, unsigned i, const char *text,
 		return fail(err, errlen, "no root-path (option 17) in the lease");
 	if (rootpath_parse(text, strlen(text), &rp, err, errlen) != 0)
 		return -1;
+	if (rp.addr.family == IBFT_AF_INET6 && is_v4_mapped(rp.addr.a)) {
+		/* [::ffff:10.1.0.1] is 10.1.0.1 */
+		memmove(rp.addr.a, rp.addr.a + 12, 4);
+		memset(rp.addr.a + 4, 0, 12);
+		rp.addr.family = IBFT_AF_INET;
+	}
 	if (p->nr_sessions == PLAN_MAX_SESSIONS)
 		return fail(err, errlen, "root-path: one session too many");
 	s = &p->session[p->nr_sessions++];
@@ -94,15 +108,22 @@ static void add_search(struct plan *p, const char *list)
 }
 
 int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
-		char *err, size_t errlen)
+		char *err, size_t errlen, plan_report_fn report, void *ctx)
 {
 	struct plan_nic *n = &p->nic[i];
 	unsigned k, nr_routes = p->nr_routes;
+	struct ibft_addr dns[PLAN_MAX_DNS];
 
+	n->ip = l->ip;		/* what the checks below compare with */
+	n->prefix = l->prefix;
 	/* DNS servers and search domains in the order leases came (the
-	 * resolver asks them) */
-	for (k = 0; k < l->nr_dns; k++)
-		plan_add_dns(p, &l->dns[k]);
+	 * resolver asks them); values that are no server's are dropped */
+	memset(dns, 0, sizeof(dns));
+	for (k = 0; k < l->nr_dns && k < PLAN_MAX_DNS; k++) {
+		dns[k] = l->dns[k];
+		plan_check_addr(&dns[k], n, 0, "dns", report, ctx);
+		plan_add_dns(p, &dns[k]);
+	}
 	/* as dhclient's script writes resolv.conf: the search list (119),
 	 * else the domain name (15) */
 	add_search(p, l->search[0] ? l->search : l->domain);
@@ -110,15 +131,13 @@ int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
 	 && add_rootpath_session(p, i, l->rootpath, l, err, errlen) != 0)
 		return -1;
 
-	n->ip = l->ip;
-	n->prefix = l->prefix;
 	n->dhcp_state = PLAN_DHCP_LEASED;
 	memset(&n->gateway, 0, sizeof(n->gateway));
 	/* RFC 3442: with classless routes, the router option is ignored */
 	if (!l->nr_routes)
 		n->gateway = l->router;
-	n->dns1 = l->dns[0];
-	n->dns2 = l->dns[1];
+	n->dns1 = dns[0];
+	n->dns2 = dns[1];
 	n->origin = IBFT_ORIGIN_DHCP;
 	n->dhcp = l->server;
 	n->lease_time = l->lease_time;
@@ -126,12 +145,18 @@ int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
 
 	for (k = 0; k < l->nr_routes && nr_routes < PLAN_MAX_ROUTES; k++) {
 		const struct lease_route *lr = &l->route[k];
+		struct ibft_addr gw = lr->gw;
 		struct plan_route *r;
 
 		if (lr->prefix == 0) {	/* 0.0.0.0/0: the default route */
 			n->gateway = lr->gw;
 			continue;
 		}
+		/* RFC 3442: router 0.0.0.0 is on the link; others must be
+		 * a host's */
+		if (!addr_is_zero(&gw)
+		 && !plan_check_addr(&gw, n, 1, "classless-route", report, ctx))
+			continue;
 		r = &p->route[nr_routes++];
 		r->nic = i;
 		r->dst = lr->net;
@@ -139,8 +164,11 @@ int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
 		r->via = lr->gw;
 	}
 	p->nr_routes = nr_routes;
+	if (n->gateway.family != IBFT_AF_NONE && addr_is_zero(&n->gateway))
+		memset(&n->gateway, 0, sizeof(n->gateway));	/* 0.0.0.0: none */
+	plan_check_addr(&n->gateway, n, 1, "router", report, ctx);
 	plan_take_nic(p, n);	/* after the lease's DNS servers: they go first */
-	plan_routes(p, NULL, NULL);
+	plan_routes(p, report, ctx);
 	return 0;
 }
 

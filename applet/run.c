@@ -78,15 +78,16 @@ struct ip_ctx {
 	smallint force;		/* done even with -n: DHCP needs the link */
 };
 
-/* 1 when another NIC of the plan (on the same port) brought nic's link
- * up already, or found it up. */
-static int link_seen(unsigned nic)
+/* 1 when another NIC of the plan on the same device (two NIC structures
+ * for one port) has done step there, found it done, or printed it. */
+static int step_seen(unsigned nic, unsigned step, const char *dev)
 {
 	unsigned j;
 
 	for (j = 0; j < G.plan.nr_nics; j++)
-		if (j != nic && strcmp(G.plan.nic[j].ifname, G.plan.nic[nic].ifname) == 0
-		 && (G.nst[j].skip & ((uint64_t)1 << PLAN_STEP_LINK)))
+		if (j != nic && strcmp(step == PLAN_STEP_LINK ? G.plan.nic[j].ifname
+				: G.plan.nic[j].dev, dev) == 0
+		 && (G.nst[j].skip & ((uint64_t)1 << step)))
 			return 1;
 	return 0;
 }
@@ -136,6 +137,8 @@ static int sysctl_wanted(struct ip_ctx *ctx, unsigned step, char **argv,
 	int eff = MAX(now, sysctl_get(all, strlen(all)));
 
 	free(all);
+	if (!ctx->undo && step_seen(ctx->nic, step, G.plan.nic[ctx->nic].dev))
+		return 0;	/* another structure of this port set it */
 	if (ctx->undo) {
 		sprintf(buf, "%.*s=%u", (int)(eq - key), key, *old);
 		argv[2] = buf;
@@ -160,7 +163,8 @@ static int plan_step(void *vctx, unsigned step, char **argv)
 
 	if (ctx->undo ? !(st->done & bit) : (st->skip & bit))
 		return 0;
-	if (step == PLAN_STEP_LINK && !ctx->undo && link_seen(ctx->nic)) {
+	if (step == PLAN_STEP_LINK && !ctx->undo
+	 && step_seen(ctx->nic, step, G.plan.nic[ctx->nic].ifname)) {
 		st->skip |= bit;	/* one port, two NIC structures: once */
 		return 0;
 	}

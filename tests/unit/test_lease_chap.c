@@ -68,7 +68,7 @@ static void apply(size_t n)
 	assert_int_equal(lease_parse(rec, n, &l, collect, NULL, err, sizeof(err)), 0);
 	assert_int_equal(plan_from_interfaces(&plan, "eth0", err, sizeof(err)), 0);
 	plan_nic_found(&plan, 0, "eth0", mac0);
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_int_equal(plan_choose_initiator(&plan, NULL,
 		"iqn.2026-11.org.example:node1", NULL), 0);
 	assert_int_equal(plan.nr_sessions, 1);

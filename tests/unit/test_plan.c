@@ -724,7 +724,7 @@ static void multipath_tables_for_one_two_and_four_nics(void **state)
 		"1: link set dev eth0 up\n"
 		"3: addr add 2001:db8::15/64 dev eth0\n"
 		"4: route add default via fe80::1 dev eth0\n"
-		"5: route add 2001:db8::/64 dev eth0 src 2001:db8::15 table 100\n"
+		"5: route add 2001:db8::/64 dev eth0 table 100\n"
 		"6: route add default via fe80::1 dev eth0 table 100\n"
 		"7: -6 rule add from 2001:db8::15 table 100 pref 1000\n");
 	assert_false(plan.nic[1].shared_link);

@@ -137,7 +137,7 @@ static void lease_configures_the_nic_and_names_the_session(void **state)
 
 	(void)state;
 	dhcp_plan("iscsi:10.9.0.10::3261:1:iqn.2026-11.org.example:disk");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_string_equal(str(&n->ip), "10.1.0.50");
 	assert_int_equal(n->prefix, 24);
 	assert_int_equal(n->dhcp_state, PLAN_DHCP_LEASED);
@@ -163,7 +163,7 @@ static void lease_configures_the_nic_and_names_the_session(void **state)
 	l.ip = A("10.2.0.50");
 	l.router = A("10.2.0.1");
 	strcpy(l.rootpath, "iscsi:10.2.0.10::::iqn.2026-11.org.example:disk");
-	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_false(plan.nic[1].default_route);
 	assert_int_equal(plan.nr_sessions, 2);
 	assert_int_equal(plan.session[1].port, 3260);
@@ -181,7 +181,7 @@ static void classless_routes_replace_the_router(void **state)
 	l.route[1].prefix = 0;
 	l.route[1].gw = A("10.1.0.2");
 	l.nr_routes = 2;
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	/* RFC 3442: router 10.1.0.1 ignored, 0/0 is the default route */
 	assert_string_equal(str(&plan.nic[0].gateway), "10.1.0.2");
 	assert_int_equal(plan.nr_routes, 1);
@@ -199,7 +199,7 @@ static void classless_routes_without_a_default_leave_no_gateway(void **state)
 	l.route[0].prefix = 24;
 	l.route[0].gw = A("10.1.0.254");
 	l.nr_routes = 1;
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_int_equal(plan.nic[0].gateway.family, IBFT_AF_NONE);
 	assert_false(plan.nic[0].default_route);
 }
@@ -208,13 +208,13 @@ static void lease_errors_leave_no_session(void **state)
 {
 	(void)state;
 	dhcp_plan("");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), -1);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), -1);
 	assert_string_equal(err, "no root-path (option 17) in the lease");
 	assert_int_equal(plan.nr_sessions, 0);
 	assert_int_equal(plan.nic[0].dhcp_state, PLAN_DHCP_WAIT);
 
 	strcpy(l.rootpath, "iscsi:10.1.0.1::99999::iqn.x");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), -1);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), -1);
 	assert_non_null(strstr(err, "port"));
 	assert_int_equal(plan.nr_sessions, 0);
 	assert_int_equal(plan.nr_routes, 0);
@@ -224,7 +224,7 @@ static void credentials_go_to_the_session_not_to_net_conf(void **state)
 {
 	(void)state;
 	dhcp_plan("iscsi:alice:s3cret@10.1.0.9::::iqn.x");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_string_equal(plan.session[0].chap_name, "alice");
 	assert_string_equal(plan.session[0].chap_secret, "s3cret");
 	assert_string_equal(plan.nic[0].rootpath, "iscsi:10.1.0.9::::iqn.x");
@@ -236,7 +236,7 @@ static void dns_named_server_is_routed_once_resolved(void **state)
 
 	(void)state;
 	dhcp_plan("iscsi:san.example.org::::iqn.x");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_string_equal(plan.session[0].server, "san.example.org");
 	assert_int_equal(plan.session[0].ip.family, IBFT_AF_NONE);
 	assert_int_equal(plan.nr_routes, 0);	/* nothing to route to yet */
@@ -250,7 +250,7 @@ static void unresolved_server_is_an_error_and_never_routed(void **state)
 {
 	(void)state;
 	dhcp_plan("iscsi:san.example.org::::iqn.x");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_int_equal(plan_session_resolved(&plan, 0, NULL, err, sizeof(err)), -1);
 	assert_string_equal(err, "root-path: server: can't resolve 'san.example.org' "
 		"through the lease's DNS servers");
@@ -268,7 +268,7 @@ static void ipv6_portal_on_an_ipv4_lease(void **state)
 
 	(void)state;
 	dhcp_plan("iscsi:[fd00:9::5]::::iqn.x");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_int_equal(plan.nr_sessions, 1);
 	assert_string_equal(str(&plan.session[0].ip), "fd00:9::5");
 	assert_false(plan_session_ready(&plan, 0));
@@ -282,14 +282,27 @@ static void ipv6_portal_on_an_ipv4_lease(void **state)
 	/* on the link: no route */
 	setup(NULL);
 	dhcp_plan("iscsi:[fd00:1::1]::::iqn.x");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	plan_nic_ipv6(&plan, 0, &ip6, 64, NULL, NULL, NULL);
 	assert_true(plan_session_ready(&plan, 0));
 	assert_int_equal(plan.nr_routes, 0);
+	/* a link-local portal is on the link: no route either */
+	setup(NULL);
+	dhcp_plan("iscsi:[fe80::1]::::iqn.x");
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
+	plan_nic_ipv6(&plan, 0, &ip6, 64, &rtr, NULL, NULL);
+	assert_int_equal(plan.nr_routes, 0);
+	/* [::ffff:10.1.0.1] is an IPv4 portal */
+	setup(NULL);
+	dhcp_plan("iscsi:[::ffff:10.1.0.1]::::iqn.x");
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
+	assert_int_equal(plan.session[0].ip.family, IBFT_AF_INET);
+	assert_string_equal(str(&plan.session[0].ip), "10.1.0.1");
+	assert_true(plan_session_ready(&plan, 0));
 	/* an IPv4 portal is ready at once */
 	setup(NULL);
 	dhcp_plan("iscsi:10.1.0.9::::iqn.x");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_true(plan_session_ready(&plan, 0));
 }
 
@@ -303,13 +316,13 @@ static void names_are_asked_as_the_leases_resolver_would(void **state)
 	(void)state;
 	dhcp_plan("iscsi:san::::iqn.x");
 	strcpy(l.domain, "example.lan");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	strcpy(l.domain, "corp.example");	/* a second lease adds its own */
 	plan_nic_found(&plan, 1, "eth1", mac0);
 	strcpy(l.rootpath, "iscsi:10.1.0.9::::iqn.x");
-	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err), NULL, NULL), 0);
 	strcpy(l.domain, "example.lan");	/* known: not twice */
-	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_string_equal(plan.search, "example.lan corp.example");
 
 	assert_int_equal(plan_query_names(&plan, "san", names, PLAN_MAX_QUERIES), 3);
@@ -330,12 +343,58 @@ static void names_are_asked_as_the_leases_resolver_would(void **state)
 	assert_string_equal(names[0], longname);
 	/* a search list (option 119) wins over the lease's domain name */
 	strcpy(l.search, "a.example b.example corp.example");
-	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_string_equal(plan.search, "example.lan corp.example a.example b.example");
 	/* no search domains: the name alone */
 	plan.search[0] = '\0';
 	assert_int_equal(plan_query_names(&plan, "san", names, PLAN_MAX_QUERIES), 1);
 	assert_string_equal(names[0], "san");
+}
+
+static char warned[1024];
+
+static void collect(void *ctx, const char *msg)
+{
+	(void)ctx;
+	strncat(warned, msg, sizeof(warned) - strlen(warned) - 2);
+	strcat(warned, "\n");
+}
+
+/* A lease's router, DNS servers and classless route gateways follow the
+ * iBFT's rules: values that are no such are dropped with a warning. */
+static void lease_values_that_are_none_are_dropped(void **state)
+{
+	(void)state;
+	warned[0] = '\0';
+	dhcp_plan("iscsi:10.9.0.10::::iqn.x");
+	l.router = A("255.255.255.255");
+	l.dns[0] = A("127.0.0.1");
+	l.dns[1] = A("10.1.0.53");
+	l.nr_dns = 2;
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), collect, NULL), 0);
+	assert_int_equal(plan.nic[0].gateway.family, IBFT_AF_NONE);
+	assert_false(plan.nic[0].default_route);
+	assert_int_equal(plan.nr_dns, 1);
+	assert_string_equal(str(&plan.dns[0]), "10.1.0.53");
+	assert_non_null(strstr(warned, "eth0: router: 255.255.255.255 is the limited "
+		"broadcast address; no gateway\n"));
+	assert_non_null(strstr(warned, "eth0: dns: 127.0.0.1 is a loopback address; not used\n"));
+
+	setup(NULL);
+	warned[0] = '\0';
+	dhcp_plan("iscsi:10.9.0.10::::iqn.x");
+	l.route[0].net = A("192.168.5.0");
+	l.route[0].prefix = 24;
+	l.route[0].gw = A("224.0.0.1");
+	l.route[1].net = A("0.0.0.0");
+	l.route[1].prefix = 0;
+	l.route[1].gw = A("10.1.0.50");		/* the lease's own address */
+	l.nr_routes = 2;
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), collect, NULL), 0);
+	assert_int_equal(plan.nr_routes, 0);
+	assert_int_equal(plan.nic[0].gateway.family, IBFT_AF_NONE);
+	assert_non_null(strstr(warned, "eth0: classless-route: 224.0.0.1 is a multicast address"));
+	assert_non_null(strstr(warned, "eth0: router: 10.1.0.50 is the NIC's own address"));
 }
 
 /* An iBFT NIC with origin DHCP: its target waits for the lease's values,
@@ -365,7 +424,7 @@ static void ibft_dhcp_nic_waits_then_takes_the_lease(void **state)
 	assert_false(plan.nic[0].default_route);
 	assert_int_equal(plan.nr_dns, 0);
 	l.router = A("10.1.0.254");
-	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err)), 0);
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_int_equal(plan.nr_sessions, 1);	/* the table's; none added */
 	assert_int_equal(plan.nr_routes, 1);
 	assert_string_equal(str(&plan.route[0].via), "10.1.0.254");
@@ -422,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup(dns_named_server_is_routed_once_resolved, setup),
 		cmocka_unit_test_setup(unresolved_server_is_an_error_and_never_routed, setup),
 		cmocka_unit_test_setup(ipv6_portal_on_an_ipv4_lease, setup),
+		cmocka_unit_test_setup(lease_values_that_are_none_are_dropped, setup),
 		cmocka_unit_test_setup(names_are_asked_as_the_leases_resolver_would, setup),
 		cmocka_unit_test_setup(ibft_dhcp_nic_waits_then_takes_the_lease, setup),
 		cmocka_unit_test_setup(ibft_dhcp_nic_falls_back_to_the_table, setup),
