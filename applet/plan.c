@@ -239,6 +239,16 @@ static int same_port(const struct plan *p, const struct ibft_nic *n)
 	return -1;
 }
 
+/* The first of the table's NICs 0..i-1 that became plan NIC pn. */
+static unsigned first_of(const uint8_t *nic_of, unsigned i, unsigned pn)
+{
+	unsigned j;
+
+	for (j = 0; j < i && nic_of[j] != pn; j++)
+		continue;
+	return j;
+}
+
 unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		plan_report_fn report, void *ctx)
 {
@@ -261,8 +271,16 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		int quiet;
 
 		if (same >= 0) {	/* one port: one NIC */
+			struct plan_nic *o = &p->nic[same];
+
 			nic_of[i] = same;
-			p->nic[same].boot |= !!(n->flags & IBFT_FL_BOOT);
+			o->boot |= !!(n->flags & IBFT_FL_BOOT);
+			if (n->origin != IBFT_ORIGIN_DHCP
+			 && (n->prefix != t->nic[first_of(nic_of, i, same)].prefix
+			  || !addr_equal(&n->gateway, &t->nic[first_of(nic_of, i, same)].gateway)))
+				say(report, ctx, "ethernet%u: the same port and address as "
+					"%s, but another prefix-len or gateway; %s's are used",
+					n->index, o->label, o->label);
 			continue;
 		}
 		nic_of[i] = p->nr_nics;

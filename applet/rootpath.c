@@ -163,8 +163,9 @@ static int parse_server(struct span f, int bracketed, struct rootpath *out,
 		strcpy(out->server, buf);
 		return 0;
 	}
-	for (i = 0; i <= f.n; i++) {
-		char c = i < f.n ? f.p[i] : '.';
+	/* a fully qualified name may end in a dot: "san.example.org." */
+	for (i = 0; i <= f.n - (f.n > 1 && f.p[f.n - 1] == '.'); i++) {
+		char c = i < f.n - (f.n > 1 && f.p[f.n - 1] == '.') ? f.p[i] : '.';
 
 		if (c == '.') {
 			if (label == 0 || label > 63 || f.p[i - 1] == '-')

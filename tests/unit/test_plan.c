@@ -562,6 +562,15 @@ static void two_structures_for_one_port_are_one_nic(void **state)
 	assert_true(plan.nic[0].boot);		/* either structure's bit */
 	assert_int_equal(plan.nr_sessions, 2);
 	assert_int_equal(plan.session[1].nic, 0);
+	/* the same port and address with another gateway: one NIC, and a
+	 * warning that the first one's values are used */
+	setup(NULL);
+	nic(0, "10.0.2.15", 24, "10.0.2.2", 3);
+	nic(1, "10.0.2.15", 24, "10.0.2.3", 1)->mac[5] = 0;
+	build();
+	assert_int_equal(plan.nr_nics, 1);
+	assert_string_equal(warnings, "ethernet1: the same port and address as "
+		"ethernet0, but another prefix-len or gateway; ethernet0's are used\n");
 	/* the same MAC with another address stays a NIC of its own */
 	setup(NULL);
 	nic(0, "10.0.2.15", 24, NULL, 3);
