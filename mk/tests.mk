@@ -41,6 +41,7 @@ test_rootpath_CFLAGS := -Wno-missing-field-initializers
 test_lease_SRCS := lease.c rootpath.c iscsi_name.c dns.c ibft.c
 test_iscsi_name_SRCS := iscsi_name.c
 test_lease_chap_SRCS := lease.c plan.c plan_cmd.c plan_lease.c rootpath.c iscsi_name.c ibft.c
+test_login_pdu_SRCS := login_pdu.c
 
 fuzz_ibft_SRCS := ibft.c
 fuzz_dhcp_SRCS := rootpath.c iscsi_name.c lease.c dns.c ibft.c
