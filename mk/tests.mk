@@ -8,7 +8,7 @@
 #                 record and DNS reply), seed them and run each briefly
 #                 (FUZZ_RUNS=20000, FUZZ_FLAGS=-seed=1 for a fixed run;
 #                 needs clang).  tests/fuzz/run is make check's suite.
-# Needs: gcc, libcmocka-dev; clang and its libFuzzer runtime for fuzz.
+# Needs: gcc, libcmocka-dev, libssl-dev (test_chap's reference hashes); clang and its libFuzzer runtime for fuzz.
 
 REPO ?= $(CURDIR)
 TESTS_OUT := $(REPO)/build/tests
@@ -29,7 +29,7 @@ TESTS_HEADERS = $(wildcard $(REPO)/applet/*.h $(REPO)/tests/lib/*.h)
 # ---- test programs ----
 # build/tests/NAME comes from tests/unit/NAME.c (or tests/fuzz/NAME.c) and
 # the applet files NAME_SRCS names, plus the tests/lib/ files in NAME_LIB;
-# NAME_CFLAGS adds flags.  A new tests/unit/test_X.c needs one line here:
+# NAME_CFLAGS adds flags, NAME_LIBS libraries.  A new tests/unit/test_X.c needs one line here:
 # test_X_SRCS := the applet .c files it tests.
 test_ibft_SRCS := ibft.c
 test_ibft_LIB := ibft_builder.c
@@ -42,6 +42,8 @@ test_lease_SRCS := lease.c rootpath.c iscsi_name.c dns.c ibft.c
 test_iscsi_name_SRCS := iscsi_name.c
 test_lease_chap_SRCS := lease.c plan.c plan_cmd.c plan_lease.c rootpath.c iscsi_name.c ibft.c
 test_login_pdu_SRCS := login_pdu.c
+test_chap_SRCS := chap.c
+test_chap_LIBS := -lcrypto
 
 fuzz_ibft_SRCS := ibft.c
 fuzz_dhcp_SRCS := rootpath.c iscsi_name.c lease.c dns.c ibft.c
@@ -59,7 +61,7 @@ tests_fuzz_needs := fuzz-deps
 define tests_program
 $(TESTS_OUT)/$(2): $(REPO)/tests/$(1)/$(2).c $(addprefix $(REPO)/applet/,$($(2)_SRCS)) \
 		$(addprefix $(REPO)/tests/lib/,$($(2)_LIB)) $(TESTS_HEADERS) | $(TESTS_OUT) $(tests_$(1)_needs)
-	$$(tests_$(1)_cc) $$($(2)_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(tests_$(1)_libs)
+	$$(tests_$(1)_cc) $$($(2)_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(tests_$(1)_libs) $$($(2)_LIBS)
 endef
 
 # Unit tests: one per tests/unit/test_*.c.  `make unit UNIT_TESTS="plan
@@ -154,6 +156,6 @@ check: mkibft
 # What the unit and applet tests need on a fresh machine.
 .PHONY: tests-deps
 tests-deps:
-	@scripts/need-packages.sh gcc libcmocka-dev iproute2 util-linux coreutils
+	@scripts/need-packages.sh gcc libcmocka-dev libssl-dev iproute2 util-linux coreutils
 $(TESTS_OUT)/mkibft: | tests-deps
 check: tests-deps
