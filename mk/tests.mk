@@ -5,7 +5,8 @@
 #                 UNIT_TESTS="plan lease" picks some
 #   make mkibft   build build/tests/mkibft (used by shell and QEMU tests)
 #   make fuzz     build the fuzzers (the iBFT parser; root-path, lease
-#                 record and DNS reply), seed them and run each briefly
+#                 record and DNS reply; login response, text keys and
+#                 CHAP values), seed them and run each briefly
 #                 (FUZZ_RUNS=20000, FUZZ_FLAGS=-seed=1 for a fixed run;
 #                 needs clang).  tests/fuzz/run is make check's suite.
 # Needs: gcc, libcmocka-dev, libssl-dev (test_chap's reference hashes); clang and its libFuzzer runtime for fuzz.
@@ -47,6 +48,7 @@ test_chap_LIBS := -lcrypto
 
 fuzz_ibft_SRCS := ibft.c
 fuzz_dhcp_SRCS := rootpath.c iscsi_name.c lease.c dns.c ibft.c
+fuzz_login_SRCS := login_pdu.c chap.c
 
 # How each kind is compiled and linked, and what it needs first.
 tests_unit_cc = $(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN)
@@ -68,7 +70,7 @@ endef
 # lease"` builds and runs only those (test_plan or plan).
 TESTS_UNIT := $(sort $(basename $(notdir $(wildcard $(REPO)/tests/unit/test_*.c))))
 TESTS_UNIT_BINS := $(addprefix $(TESTS_OUT)/,$(TESTS_UNIT))
-TESTS_FUZZ := fuzz_ibft fuzz_dhcp
+TESTS_FUZZ := fuzz_ibft fuzz_dhcp fuzz_login
 $(foreach t,$(TESTS_UNIT),$(eval $(call tests_program,unit,$(t))))
 $(foreach t,$(TESTS_FUZZ),$(eval $(call tests_program,fuzz,$(t))))
 
@@ -131,21 +133,51 @@ $(TESTS_FUZZ_DHCP_CORPUS)/.stamp: $(REPO)/mk/tests.mk
 	printf 'ip=10.1.0.50\0packet=%0472d63825363%s\0' 0 0c056e6f6465370011020000cb03697175ff >lease2
 	touch $@
 
+# What an iSCSI target controls at login: Login Responses (a 48-byte
+# header, class/detail and text as tgtd answers), and bare key=value text.
+TESTS_FUZZ_LOGIN_CORPUS := $(TESTS_OUT)/fuzz-corpus/login
+
+# $(call login_rsp,BYTE1,CLASS,DETAIL,TEXT,FILE): a Login Response
+login_rsp = t='$(4)'; n=$$(printf "$$t" | wc -c); \
+	printf '\043\$(1)\000\000\000\000\000'"\\$$(printf %o $$n)" >$(5) && \
+	printf '\000\002\075\000\000\001\001\001\022\064\126\170\000\000\000\000' >>$(5) && \
+	printf '\000\000\000\007\000\000\000\005\000\000\000\006\$(2)\$(3)' >>$(5) && \
+	printf '\000\000\000\000\000\000\000\000\000\000' >>$(5) && \
+	printf "$$t" >>$(5) && printf '\000\000\000' | head -c $$(( (4 - n % 4) % 4 )) >>$(5)
+
+$(TESTS_FUZZ_LOGIN_CORPUS)/.stamp: $(REPO)/mk/tests.mk
+	rm -rf $(TESTS_FUZZ_LOGIN_CORPUS) && mkdir -p $(TESTS_FUZZ_LOGIN_CORPUS)
+	cd $(TESTS_FUZZ_LOGIN_CORPUS) && \
+	$(call login_rsp,201,000,000,AuthMethod=None\000TargetPortalGroupTag=1\000,sec) && \
+	$(call login_rsp,001,000,000,AuthMethod=CHAP\000,chap0) && \
+	$(call login_rsp,001,000,000,CHAP_A=5\000CHAP_I=58\000CHAP_C=0x0123456789abcdef0123456789abcdef\000,chap1) && \
+	$(call login_rsp,207,000,000,HeaderDigest=None\000DataDigest=None\000MaxRecvDataSegmentLength=65536\000MaxBurstLength=262144\000FirstBurstLength=65536\000InitialR2T=Yes\000ImmediateData=Yes\000ErrorRecoveryLevel=0\000DefaultTime2Wait=2\000DefaultTime2Retain=0\000MaxOutstandingR2T=1\000,op) && \
+	$(call login_rsp,000,002,001,,authfail) && \
+	$(call login_rsp,000,001,001,TargetAddress=10.0.0.2:3260\0541\000,redirect) && \
+	printf 'MaxBurstLength=1048576\000HeaderDigest=CRC32C,None\000X-a=NotUnderstood\000' >text1 && \
+	printf 'CHAP_N=tgt\000CHAP_R=0bAAECAwQFBgcICQoLDA0ODw==\000' >text2
+	touch $@
+
 # clang's libFuzzer runtime is only "recommended" by Debian's clang.
 fuzz-deps:
 	@$(REPO)/scripts/need-packages.sh clang
 	@$(REPO)/scripts/need-packages.sh libclang-rt-$$($(TESTS_CLANG) -dumpversion | cut -d. -f1)-dev
 
 fuzz: fuzz-deps $(TESTS_OUT)/fuzz_ibft $(TESTS_FUZZ_CORPUS)/.stamp \
-		$(TESTS_OUT)/fuzz_dhcp $(TESTS_FUZZ_DHCP_CORPUS)/.stamp
+		$(TESTS_OUT)/fuzz_dhcp $(TESTS_FUZZ_DHCP_CORPUS)/.stamp \
+		$(TESTS_OUT)/fuzz_login $(TESTS_FUZZ_LOGIN_CORPUS)/.stamp
 	rm -rf $(TESTS_OUT)/fuzz-work
-	mkdir -p $(TESTS_OUT)/fuzz-work/ibft $(TESTS_OUT)/fuzz-work/dhcp
+	mkdir -p $(TESTS_OUT)/fuzz-work/ibft $(TESTS_OUT)/fuzz-work/dhcp \
+		$(TESTS_OUT)/fuzz-work/login
 	$(TESTS_OUT)/fuzz_ibft $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) -max_len=4096 \
 		-artifact_prefix=$(TESTS_OUT)/fuzz-ibft- \
 		$(TESTS_OUT)/fuzz-work/ibft $(TESTS_FUZZ_CORPUS)
 	$(TESTS_OUT)/fuzz_dhcp $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) -max_len=2048 \
 		-artifact_prefix=$(TESTS_OUT)/fuzz-dhcp- \
 		$(TESTS_OUT)/fuzz-work/dhcp $(TESTS_FUZZ_DHCP_CORPUS)
+	$(TESTS_OUT)/fuzz_login $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) -max_len=9300 \
+		-artifact_prefix=$(TESTS_OUT)/fuzz-login- \
+		$(TESTS_OUT)/fuzz-work/login $(TESTS_FUZZ_LOGIN_CORPUS)
 
 tests-clean:
 	rm -rf $(TESTS_OUT)
