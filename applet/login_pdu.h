@@ -63,8 +63,11 @@ struct login_rsp {
  * too little for it yet (need gets the total length, when the BHS is
  * there, else ISCSI_BHS_LEN), or -1 with err set (one line, e.g.
  * "login response: opcode 0x21 is not a Login Response (0x23)"): a
- * wrong opcode, T and C both set, a reserved stage, NSG with T clear
- * being ignored, a data segment longer than ISCSI_TEXT_MAX. */
+ * wrong opcode, T and C both set, a reserved stage (NSG only counts
+ * with T set), a data segment longer than ISCSI_TEXT_MAX.  The
+ * caller checks the rest against its request: version_active 0, the
+ * ITT, the ISID, the stages.  With cont set the text goes on in the next
+ * response: join the data segments before reading pairs. */
 long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 		size_t *need, char *err, size_t errlen);
 

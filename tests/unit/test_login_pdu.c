@@ -607,6 +607,33 @@ static void each_status_class_says_what_to_do(void **state)
 	}
 }
 
+/* A recorded class 1 answer: status 0x0101 and where to go instead. */
+static void redirect_response_names_the_new_address(void **state)
+{
+	static const char text[] = "TargetAddress=[2001:db8::2]:3261,2";
+	struct login_rsp r;
+	char msg[80];
+	size_t need, n;
+	const char *v;
+
+	(void)state;
+	make_rsp();
+	rsp[1] = 0x00;				/* no T: the login ends here */
+	rsp[7] = sizeof(text);			/* 35 bytes, pad to 36 */
+	rsp[36] = 1;
+	rsp[37] = 1;
+	memset(rsp + 48, 0, 40);
+	memcpy(rsp + 48, text, sizeof(text));
+	assert_int_equal(login_rsp_parse(rsp, 84, &r, &need, err, sizeof(err)), 84);
+	assert_int_equal(login_status(r.status_class, r.status_detail, msg,
+		sizeof(msg)), LOGIN_STATUS_REDIRECT);
+	assert_string_equal(msg, "target moved temporarily (status 0x0101)");
+	v = text_find(r.data, r.datalen, "TargetAddress", &n);
+	assert_non_null(v);
+	assert_int_equal(n, 20);
+	assert_memory_equal(v, "[2001:db8::2]:3261,2", 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -632,6 +659,7 @@ int main(void)
 		cmocka_unit_test(first_burst_is_cut_to_max_burst),
 		cmocka_unit_test(malformed_response_text_fails_negotiation),
 		cmocka_unit_test(each_status_class_says_what_to_do),
+		cmocka_unit_test(redirect_response_names_the_new_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
