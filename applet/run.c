@@ -144,7 +144,7 @@ static int sysctl_wanted(struct ip_ctx *ctx, unsigned step, char **argv,
 		argv[2] = buf;
 		return 1;
 	}
-	if (now < 0 || (name[1] == 'r' ? eff != 1 : eff >= want))
+	if (now < 0 || (step == PLAN_STEP_RP_FILTER ? eff != 1 : eff >= want))
 		return 0;	/* holds already */
 	*old = now;
 	return 1;
