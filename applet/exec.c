@@ -100,18 +100,24 @@ static void start_session(unsigned i)
 	struct plan_argv a;
 	pid_t pid;
 
-	iscsistart_argv(&a, &G.plan, &G.plan.session[i], G.prog, 1);
+	iscsistart_argv(&a, &G.plan, &G.plan.session[i],
+		G.prog ? G.prog : "#login", 1);
 	if (!show_step(NULL, a.argv, NULL)) {
 		G.sst[i].state = SESS_OK;	/* planned */
 		return;
 	}
-	iscsistart_argv(&a, &G.plan, &G.plan.session[i], G.prog, 0);
+	iscsistart_argv(&a, &G.plan, &G.plan.session[i],
+		G.prog ? G.prog : "", 0);
 	fflush_all();
 	pid = xfork();
 	if (pid == 0) {
 		/* own process group: on timeout we stop it and its daemon half */
 		setpgid(0, 0);
 		signal(SIGCHLD, SIG_DFL);
+		if (ENABLE_FEATURE_ISCSI_INIT_LOGIN && !G.prog) {
+			memset(&a, 0, sizeof(a));
+			login_child(i);
+		}
 		BB_EXECVP(a.argv[0], a.argv);
 		bb_perror_msg("can't execute '%s'", a.argv[0]);
 		_exit(127);
@@ -133,6 +139,8 @@ static const char *session_why(unsigned i, char *buf)
 		return "no IPv6 address for an IPv6 portal (router advertisements)";
 	else if ((ss->state == SESS_WAIT && !ss->tries) || ss->timed_out)
 		return "no login before the timeout";
+	else if (!G.prog)
+		return "the login failed";	/* the child said why */
 	else if (WIFEXITED(ss->status))
 		sprintf(buf, "%.16s failed (exit status %u)", bb_basename(G.prog),
 			WEXITSTATUS(ss->status));

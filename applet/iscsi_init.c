@@ -11,27 +11,45 @@
 //applet:IF_ISCSI_INIT(APPLET_ODDNAME(iscsi-init, iscsi_init, BB_DIR_SBIN, BB_SUID_DROP, iscsi_init))
 
 //usage:#define iscsi_init_trivial_usage
-//usage:       "[-nv" IF_FEATURE_ISCSI_INIT_PRINT("ps") IF_FEATURE_ISCSI_INIT_DHCP("dk") "] [-f FILE]"
+//usage:       "[-nv" IF_FEATURE_ISCSI_INIT_PRINT("ps") IF_FEATURE_ISCSI_INIT_DHCP("d")
+//usage:	IF_FEATURE_ISCSI_INIT_DHCP("k")
+//usage:	IF_NOT_FEATURE_ISCSI_INIT_DHCP(IF_FEATURE_ISCSI_INIT_LOGIN("k")) "] [-f FILE]"
 //usage:	IF_FEATURE_ISCSI_INIT_DHCP(" [-i IF[,IF]...]")
-//usage:       " [-t SEC] [-x PROG] [-g TPGT] [-I IQN]"
+//usage:       " [-t SEC] [-x PROG] [-g TPGT] [-I IQN]" IF_FEATURE_ISCSI_INIT_LOGIN(" [-A ALGS]")
 //usage:#define iscsi_init_full_usage "\n\n"
 //usage:       "Configure the network from the iSCSI Boot Firmware Table"
 //usage:	IF_FEATURE_ISCSI_INIT_DHCP(" or DHCP")
+//usage:	IF_FEATURE_ISCSI_INIT_LOGIN(
+//usage:       "\nand log in to the boot targets (built-in login)\n"
+//usage:	)
+//usage:	IF_NOT_FEATURE_ISCSI_INIT_LOGIN(
 //usage:       "\nand log in to the boot targets with iscsistart\n"
+//usage:	)
 //usage:     "\n	-f FILE	Read a raw table from FILE instead of the firmware"
 //usage:	IF_FEATURE_ISCSI_INIT_DHCP(
 //usage:     "\n	-i IFS	Without a table: DHCP on these interfaces, target"
 //usage:     "\n		from the root-path (option 17)"
 //usage:     "\n	-d	DHCP on -i interfaces even when there is a table"
-//usage:     "\n	-k	Keep renewing DHCP leases after login"
+//usage:     "\n	-k	Stay: keep renewing DHCP leases"
+//usage:	IF_FEATURE_ISCSI_INIT_LOGIN(", log lost sessions in again")
 //usage:	)
+//usage:	IF_NOT_FEATURE_ISCSI_INIT_DHCP(IF_FEATURE_ISCSI_INIT_LOGIN(
+//usage:     "\n	-k	Stay: log lost sessions in again"
+//usage:	))
 //usage:     "\n	-n	Dry run: print the commands, change nothing"
 //usage:	IF_FEATURE_ISCSI_INIT_PRINT(
 //usage:     "\n	-p	Print the table as iscsistart -f records"
 //usage:     "\n	-s	With -p: show CHAP secrets"
 //usage:	)
 //usage:     "\n	-t SEC	Give up after SEC seconds (default 60)"
+//usage:	IF_FEATURE_ISCSI_INIT_LOGIN(
+//usage:     "\n	-x PROG	Log in with PROG (iscsistart) instead of the built-in login"
+//usage:     "\n	-A ALGS	CHAP algorithms to offer, in order (md5,sha1,sha256,sha3-256;"
+//usage:     "\n		default md5)"
+//usage:	)
+//usage:	IF_NOT_FEATURE_ISCSI_INIT_LOGIN(
 //usage:     "\n	-x PROG	Run PROG instead of iscsistart"
+//usage:	)
 //usage:     "\n	-g TPGT	Target portal group tag (default 1)"
 //usage:     "\n	-I IQN	Initiator name when the table has none"
 //usage:     "\n	-v	Show each command as it runs"
@@ -107,16 +125,23 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 {
 	const char *file;
 	char *ifs = NULL;
+	const char *algs = NULL;
 	unsigned timeout = 60, tpgt = 1, i;
 	struct ibft_table *t;
 	int have_table = 0;
 
 	INIT_G();
-	G.prog = "iscsistart";
+	/* the built-in login, unless -x names a program */
+	G.prog = ENABLE_FEATURE_ISCSI_INIT_LOGIN ? NULL : "iscsistart";
 	G.opts = getopt32(argv, "^" ISCSI_INIT_OPTSTR "\0" "=0"
 			IF_FEATURE_ISCSI_INIT_PRINT(":n--p:p--n"),
 		&file, &timeout, &G.prog, &tpgt, &G.iqn
-		IF_FEATURE_ISCSI_INIT_DHCP(, &ifs));
+		IF_FEATURE_ISCSI_INIT_DHCP(, &ifs)
+		IF_FEATURE_ISCSI_INIT_LOGIN(, &algs));
+	(void)algs;
+	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN && algs && login_chap_list(algs) != 0)
+		bb_error_msg_and_die("-A: %s: CHAP algorithms are md5, sha1, sha256, "
+			"sha3-256 (or 5-8), at most four", algs);
 	/* -s shows what -p prints; -d says which DHCP: without them, no use */
 	if (((G.opts & OPT_s) && !(G.opts & OPT_p))
 	 || ((G.opts & OPT_d) && !(G.opts & OPT_i)))

@@ -11,6 +11,8 @@
  *   dhcp.c        udhcpc children and root-path names (FEATURE_..._DHCP)
  *   state.c       what the real root reads: resolv.conf, hostname,
  *                 initiatorname.iscsi, /run/net-IF.conf
+ *   login_run.c   the built-in login through the kernel's iSCSI
+ *                 transport, and -k's recovery (FEATURE_..._LOGIN)
  *
  * Licensed under GPLv2, see file LICENSE in this source tree. */
 #ifndef ISCSI_INIT_H
@@ -18,18 +20,29 @@
 
 #include "ibft.h"
 #include "plan.h"
+#include "chap.h"
 
 PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 
 /* getopt32's option string and its bits: an option whose feature is
  * compiled out does not exist (as udhcpc builds its own). */
+/* -k keeps DHCP leases and recovers the built-in login's sessions */
+#if ENABLE_FEATURE_ISCSI_INIT_DHCP || ENABLE_FEATURE_ISCSI_INIT_LOGIN
+# define IF_ISCSI_INIT_KEEP(...) __VA_ARGS__
+#else
+# define IF_ISCSI_INIT_KEEP(...)
+#endif
 #define ISCSI_INIT_OPTSTR "nvf:t:+x:g:+I:" \
 	IF_FEATURE_ISCSI_INIT_PRINT("ps") \
-	IF_FEATURE_ISCSI_INIT_DHCP("i:dk")
+	IF_FEATURE_ISCSI_INIT_DHCP("i:d") \
+	IF_ISCSI_INIT_KEEP("k") \
+	IF_FEATURE_ISCSI_INIT_LOGIN("A:")
 enum {	/* must match ISCSI_INIT_OPTSTR's order */
 	OPTBIT_n, OPTBIT_v, OPTBIT_f, OPTBIT_t, OPTBIT_x, OPTBIT_g, OPTBIT_I,
 	IF_FEATURE_ISCSI_INIT_PRINT(OPTBIT_p, OPTBIT_s,)
-	IF_FEATURE_ISCSI_INIT_DHCP(OPTBIT_i, OPTBIT_d, OPTBIT_k,)
+	IF_FEATURE_ISCSI_INIT_DHCP(OPTBIT_i, OPTBIT_d,)
+	IF_ISCSI_INIT_KEEP(OPTBIT_k,)
+	IF_FEATURE_ISCSI_INIT_LOGIN(OPTBIT_A,)
 	OPT_n = 1 << OPTBIT_n,
 	OPT_v = 1 << OPTBIT_v,
 	OPT_f = 1 << OPTBIT_f,
@@ -41,7 +54,8 @@ enum {	/* must match ISCSI_INIT_OPTSTR's order */
 	OPT_s = IF_FEATURE_ISCSI_INIT_PRINT((1 << OPTBIT_s)) + 0,
 	OPT_i = IF_FEATURE_ISCSI_INIT_DHCP((1 << OPTBIT_i)) + 0,
 	OPT_d = IF_FEATURE_ISCSI_INIT_DHCP((1 << OPTBIT_d)) + 0,
-	OPT_k = IF_FEATURE_ISCSI_INIT_DHCP((1 << OPTBIT_k)) + 0,
+	OPT_k = IF_ISCSI_INIT_KEEP((1 << OPTBIT_k)) + 0,
+	OPT_A = IF_FEATURE_ISCSI_INIT_LOGIN((1 << OPTBIT_A)) + 0,
 };
 
 /* Where each NIC is on its way; a NIC goes on as soon as it can. */
@@ -59,7 +73,7 @@ struct globals {
 	unsigned long long soon;	/* look again then, event or not (0: no) */
 	smallint rejected;		/* a raw table was found and rejected */
 	const char *source;		/* where the table came from, for messages */
-	const char *prog;		/* iscsistart, or -x */
+	const char *prog;		/* iscsistart, or -x; NULL: the built-in login */
 	const char *iqn;		/* -I */
 	int nl_fd;			/* netlink link/address events, or -1 */
 	int sig_fd[2];			/* self-pipe: SIGCHLD arrived */
@@ -85,6 +99,10 @@ struct globals {
 		int status;		/* its wait status */
 		unsigned long long not_before;	/* monotonic_ms(): next try */
 	} sst[PLAN_MAX_SESSIONS];
+#if ENABLE_FEATURE_ISCSI_INIT_LOGIN
+	unsigned nr_chap;		/* -A: CHAP algorithms to offer, in order */
+	struct chap_hash chap[4];
+#endif
 	struct plan plan;
 };
 #define G (*ptr_to_globals)
@@ -174,6 +192,23 @@ void dhcp_advance(unsigned i);
 int dhcp_resolve_sessions(unsigned i);
 /* NIC i's DHCP child goes (no usable lease, or -n ended). */
 void dhcp_stop(unsigned i);
+
+/*** login_run.c (FEATURE_ISCSI_INIT_LOGIN) ***/
+/* -A LIST: the CHAP algorithms to offer, in order, as names (md5, sha1,
+ * sha256, sha3-256) or CHAP_A numbers (5-8), comma-separated, into
+ * G.chap.  0, or -1 for an unknown one or more than four. */
+int login_chap_list(const char *list);
+/* In a child of the executor: log session i in through the kernel's
+ * iSCSI transport (RFC 7143 login, CHAP from the plan), start it and
+ * scan its LUNs.  Exits 0 when it is up, else after one line naming the
+ * session and why: 8 to try again (no connection, no response, the
+ * target busy or not there yet), 12 without the iscsi_tcp transport, 24
+ * when the login failed for good (authentication, authorization, a
+ * protocol error).  Secrets go only to the kernel, never to output. */
+void login_child(unsigned i) NORETURN;
+/* -k: the resident child that logs each session's connection in again
+ * whenever the kernel reports it failed, for as long as it runs. */
+void login_keeper(void);
 
 /*** state.c ***/
 /* The name in /etc/iscsi/initiatorname.iscsi, or NULL. */

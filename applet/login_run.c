@@ -1,0 +1,758 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * iscsi-init: the built-in login (FEATURE_ISCSI_INIT_LOGIN).  Logs a
+ * session in through the kernel's iSCSI transport (scsi_transport_iscsi,
+ * NETLINK_ISCSI, with iscsi_tcp) the way open-iscsi does: create the
+ * session and its connection, connect a TCP socket bound to the plan's
+ * NIC and address, bind it to the connection, set the parameters, run
+ * the login conversation (login.c) through the kernel (Login PDUs go
+ * out as ISCSI_UEVENT_SEND_PDU and come back as ISCSI_KEVENT_RECV_PDU),
+ * set what was negotiated, start the connection and scan the host.
+ * With -k, a resident child logs a session's connection in again when
+ * the kernel reports it failed.
+ *
+ * Licensed under GPLv2, see file LICENSE in this source tree.
+ */
+#include "libbb.h"
+#include <linux/netlink.h>
+#include <netinet/tcp.h>
+#include <net/if.h>
+#include "iscsi_init.h"
+#include "login.h"
+
+/* From the kernel's include/scsi/iscsi_if.h (not in its UAPI): the
+ * parts of struct iscsi_uevent a boot needs, with its size (56 bytes). */
+struct iscsi_uevent {
+	uint32_t type;
+	uint32_t iferror;		/* a negative errno */
+	uint64_t transport_handle;
+	union {
+		struct { uint32_t initial_cmdsn; uint16_t cmds_max, queue_depth; } c_session;
+		struct { uint32_t sid, cid; } conn;	/* create, destroy, start */
+		struct { uint32_t sid, cid; uint64_t transport_eph; uint32_t is_leading; } b_conn;
+		struct { uint32_t sid, cid, hdr_size, data_size; } send_pdu;
+		struct { uint32_t sid, cid, param, len; } set_param;
+		struct { uint32_t sid, cid; uint64_t conn_handle; uint32_t flag; } stop_conn;
+		struct { uint32_t sid; } d_session;
+		uint64_t size[3];
+	} u;
+	union {
+		int32_t retcode;
+		struct { uint32_t sid, host_no; } c_session_ret;
+		struct { uint32_t sid, cid; } c_conn_ret;
+		struct { uint32_t sid, cid; uint64_t recv_handle; } recv_req;
+		struct { uint32_t sid, cid, error; } connerror;
+		uint64_t size[2];
+	} r;
+};
+struct BUG_iscsi_uevent_is_56_bytes {
+	char BUG[sizeof(struct iscsi_uevent) == 56 ? 1 : -1];
+};
+
+enum {
+	NETLINK_ISCSI_PROTO = 8,	/* NETLINK_ISCSI */
+	NL_GRP_ISCSID = 1,
+	UEV_CREATE_SESSION = 11, UEV_DESTROY_SESSION, UEV_CREATE_CONN,
+	UEV_DESTROY_CONN, UEV_BIND_CONN, UEV_SET_PARAM, UEV_START_CONN,
+	UEV_STOP_CONN, UEV_SEND_PDU,
+	KEV_RECV_PDU = 101, KEV_CONN_ERROR, KEV_IF_ERROR,
+	STOP_CONN_TERM = 1, STOP_CONN_RECOVER = 3,
+	/* enum iscsi_param */
+	P_MAX_RECV_DLENGTH = 0, P_MAX_XMIT_DLENGTH, P_HDRDGST_EN, P_DATADGST_EN,
+	P_INITIAL_R2T_EN, P_MAX_R2T, P_IMM_DATA_EN, P_FIRST_BURST, P_MAX_BURST,
+	P_PDU_INORDER_EN, P_DATASEQ_INORDER_EN, P_ERL, P_IFMARKER_EN,
+	P_OFMARKER_EN, P_EXP_STATSN, P_TARGET_NAME, P_TPGT,
+	P_PERSISTENT_ADDRESS, P_PERSISTENT_PORT, P_SESS_RECOVERY_TMO,
+	P_CONN_PORT, P_CONN_ADDRESS, P_USERNAME, P_USERNAME_IN, P_PASSWORD,
+	P_PASSWORD_IN, P_FAST_ABORT, P_ABORT_TMO, P_LU_RESET_TMO,
+	P_HOST_RESET_TMO, P_PING_TMO, P_RECV_TMO, P_IFACE_NAME, P_ISID,
+	P_INITIATOR_NAME, P_TGT_RESET_TMO,
+
+	NL_BUF = 16384,
+	REPLY_MS = 10000,	/* the kernel answers a request within */
+	RESPONSE_MS = 15000,	/* a Login Response comes within */
+	CONNECT_MS = 10000,
+	REDIRECTS_MAX = 4,
+	/* exit statuses, as iscsistart's (plan_login_outcome) */
+	EXIT_RETRY = 8,		/* ISCSI_ERR_TRANS_TIMEOUT: try again */
+	EXIT_NO_TRANSPORT = 12,	/* ISCSI_ERR_TRANS_NOT_FOUND */
+	EXIT_LOGIN_FINAL = 24,	/* ISCSI_ERR_LOGIN_AUTH_FAILED */
+};
+
+/* Session defaults as open-iscsi's iscsid.conf has them. */
+enum {
+	CMDS_MAX = 128, QUEUE_DEPTH = 32, RECOVERY_TMO = 120, ABORT_TMO = 15,
+	RESET_TMO = 30, NOOP_INTERVAL = 5, NOOP_TIMEOUT = 5,
+};
+
+struct kconn {
+	int nl;				/* NETLINK_ISCSI socket */
+	int sock;			/* the TCP connection, or -1 */
+	uint64_t handle;		/* iscsi_tcp's transport handle */
+	uint32_t sid, cid, host_no;
+	uint32_t conn_error;		/* a KEV_CONN_ERROR for us (its error) */
+	unsigned early_len;		/* a Login Response that came early */
+	uint8_t early[ISCSI_LOGIN_PDU_MAX + 4];
+	uint8_t buf[NL_BUF];
+};
+
+/* ---- CHAP hashes from libbb ---- */
+
+static void dig(int which, const void *parts[], const size_t lens[],
+		unsigned n, uint8_t *out)
+{
+	union {
+		md5_ctx_t md5;
+		sha1_ctx_t sha1;
+		sha256_ctx_t sha256;
+		sha3_ctx_t sha3;
+	} ctx;
+	uint8_t res[64];
+	unsigned i, len;
+
+	if (which == CHAP_MD5)
+		md5_begin(&ctx.md5);
+	else if (which == CHAP_SHA1)
+		sha1_begin(&ctx.sha1);
+	else if (which == CHAP_SHA256)
+		sha256_begin(&ctx.sha256);
+	else {
+		sha3_begin(&ctx.sha3);
+		ctx.sha3.input_block_bytes = (1600 - 256 * 2) / 8;	/* SHA3-256 */
+	}
+	for (i = 0; i < n; i++) {
+		if (which == CHAP_SHA3_256)
+			sha3_hash(&ctx.sha3, parts[i], lens[i]);
+		else
+			md5_hash(&ctx.md5, parts[i], lens[i]);	/* one for md5/sha1/sha256 */
+	}
+	len = which == CHAP_MD5 ? md5_end(&ctx.md5, res)
+		: which == CHAP_SHA1 ? sha1_end(&ctx.sha1, res)
+		: which == CHAP_SHA256 ? sha256_end(&ctx.sha256, res)
+		: (sha3_end(&ctx.sha3, res), 32);
+	memcpy(out, res, len);
+	memset(&ctx, 0, sizeof(ctx));
+	memset(res, 0, sizeof(res));
+}
+
+static void h_md5(const void *p[], const size_t l[], unsigned n, uint8_t *o)
+{
+	dig(CHAP_MD5, p, l, n, o);
+}
+static void h_sha1(const void *p[], const size_t l[], unsigned n, uint8_t *o)
+{
+	dig(CHAP_SHA1, p, l, n, o);
+}
+static void h_sha256(const void *p[], const size_t l[], unsigned n, uint8_t *o)
+{
+	dig(CHAP_SHA256, p, l, n, o);
+}
+static void h_sha3(const void *p[], const size_t l[], unsigned n, uint8_t *o)
+{
+	dig(CHAP_SHA3_256, p, l, n, o);
+}
+
+static const struct chap_hash hashes[] = {
+	{ "MD5", CHAP_MD5, 16, h_md5 },
+	{ "SHA-1", CHAP_SHA1, 20, h_sha1 },
+	{ "SHA-256", CHAP_SHA256, 32, h_sha256 },
+	{ "SHA3-256", CHAP_SHA3_256, 32, h_sha3 },
+};
+
+int login_chap_list(const char *list)
+{
+	static const char names[] ALIGN1 = "md5\0sha1\0sha256\0sha3-256\0";
+	char *copy = xstrdup(list), *p = copy, *w;
+	unsigned n = 0;
+
+	while ((w = strsep(&p, ",")) != NULL) {
+		int k = index_in_strings(names, w);
+		unsigned num = bb_strtou(w, NULL, 10);
+
+		if (k < 0 && !errno && num >= CHAP_MD5 && num <= CHAP_SHA3_256)
+			k = num - CHAP_MD5;
+		if (k < 0 || n == ARRAY_SIZE(G.chap)) {
+			free(copy);
+			return -1;
+		}
+		G.chap[n++] = hashes[k];
+	}
+	free(copy);
+	G.nr_chap = n;
+	return 0;
+}
+
+/* ---- NETLINK_ISCSI ---- */
+
+static int nl_send(struct kconn *k, struct iscsi_uevent *ev,
+		const void *extra, size_t extralen, const void *extra2,
+		size_t extra2len)
+{
+	struct nlmsghdr nh;
+	struct sockaddr_nl to;
+	struct iovec iov[4];
+	struct msghdr msg;
+
+	memset(&to, 0, sizeof(to));
+	to.nl_family = AF_NETLINK;
+	memset(&nh, 0, sizeof(nh));
+	nh.nlmsg_len = sizeof(nh) + sizeof(*ev) + extralen + extra2len;
+	nh.nlmsg_type = ev->type;
+	nh.nlmsg_pid = getpid();
+	ev->transport_handle = k->handle;
+	iov[0].iov_base = &nh;
+	iov[0].iov_len = sizeof(nh);
+	iov[1].iov_base = ev;
+	iov[1].iov_len = sizeof(*ev);
+	iov[2].iov_base = (void *)extra;
+	iov[2].iov_len = extralen;
+	iov[3].iov_base = (void *)extra2;
+	iov[3].iov_len = extra2len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &to;
+	msg.msg_namelen = sizeof(to);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 4;
+	return sendmsg(k->nl, &msg, 0) < 0 ? -errno : 0;
+}
+
+/* Read what the kernel has, within ms: returns the number of bytes in
+ * k->buf, 0 on timeout, -1 on error.  */
+static int nl_read(struct kconn *k, unsigned ms)
+{
+	struct pollfd pfd;
+	int n;
+
+	pfd.fd = k->nl;
+	pfd.events = POLLIN;
+	if (safe_poll(&pfd, 1, ms) <= 0)
+		return 0;
+	n = recv(k->nl, k->buf, sizeof(k->buf), 0);
+	return n < 0 ? -1 : n;
+}
+
+/* Keep an event for our connection that came while we waited for
+ * something else: a Login Response, or a connection error. */
+static void nl_event(struct kconn *k, const struct iscsi_uevent *ev,
+		size_t len)
+{
+	if (ev->type == KEV_CONN_ERROR && ev->r.connerror.sid == k->sid
+	 && ev->r.connerror.cid == k->cid)
+		k->conn_error = ev->r.connerror.error ? ev->r.connerror.error : 1;
+	if (ev->type == KEV_RECV_PDU && ev->r.recv_req.sid == k->sid
+	 && ev->r.recv_req.cid == k->cid) {
+		len -= sizeof(*ev);
+		if (len > sizeof(k->early) - 4)
+			len = sizeof(k->early) - 4;
+		memset(k->early, 0, sizeof(k->early));
+		memcpy(k->early, ev + 1, len);
+		k->early_len = (len + 3) & ~3u;	/* the data segment's padding */
+	}
+}
+
+/* Send ev (with extra bytes) and wait for the kernel's answer, which
+ * overwrites ev.  Returns 0, or a negative errno (the kernel's iferror,
+ * or the transport's retcode, which creating a session or connection
+ * does not have). */
+static int nl_call(struct kconn *k, struct iscsi_uevent *ev,
+		const void *extra, size_t extralen)
+{
+	unsigned long long until = monotonic_ms() + REPLY_MS;
+	uint32_t type = ev->type;
+	int rc = nl_send(k, ev, extra, extralen, NULL, 0);
+
+	while (rc == 0) {
+		long long left = until - monotonic_ms();
+		int n = left > 0 ? nl_read(k, left) : 0;
+		struct nlmsghdr *nh = (struct nlmsghdr *)k->buf;
+
+		if (n <= 0)
+			return -ETIMEDOUT;
+		for (; NLMSG_OK(nh, (unsigned)n); nh = NLMSG_NEXT(nh, n)) {
+			struct iscsi_uevent *got = NLMSG_DATA(nh);
+
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*got)))
+				continue;
+			if (nh->nlmsg_type != type) {
+				nl_event(k, got, nh->nlmsg_len - NLMSG_LENGTH(0));
+				continue;
+			}
+			*ev = *got;
+			if (ev->iferror)
+				return (int32_t)ev->iferror;
+			if (type == UEV_CREATE_SESSION || type == UEV_CREATE_CONN)
+				return 0;	/* r holds the ids */
+			return ev->r.retcode > 0 ? -ev->r.retcode : ev->r.retcode;
+		}
+	}
+	return rc;
+}
+
+static int set_param(struct kconn *k, unsigned param, const char *value)
+{
+	struct iscsi_uevent ev;
+	int rc;
+
+	if (!value || !value[0])
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = UEV_SET_PARAM;
+	ev.u.set_param.sid = k->sid;
+	ev.u.set_param.cid = k->cid;
+	ev.u.set_param.param = param;
+	ev.u.set_param.len = strlen(value) + 1;
+	rc = nl_call(k, &ev, value, ev.u.set_param.len);
+	return rc == -ENOSYS ? 0 : rc;	/* a parameter this kernel lacks */
+}
+
+static int set_num(struct kconn *k, unsigned param, unsigned value)
+{
+	char num[sizeof(int) * 3 + 1];
+
+	sprintf(num, "%u", value);
+	return set_param(k, param, num);
+}
+
+static int conn_op(struct kconn *k, unsigned type, unsigned flag)
+{
+	struct iscsi_uevent ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.u.stop_conn.sid = k->sid;	/* sid and cid: the same place in all */
+	ev.u.stop_conn.cid = k->cid;
+	if (type == UEV_STOP_CONN)
+		ev.u.stop_conn.flag = flag;
+	if (type == UEV_DESTROY_SESSION)
+		ev.u.d_session.sid = k->sid;
+	return nl_call(k, &ev, NULL, 0);
+}
+
+/* Send one Login Request and wait for its response (into rsp, its
+ * length returned; 0 with why set when none came). */
+static unsigned login_exchange(struct kconn *k, const uint8_t *req,
+		size_t len, uint8_t *rsp, const char **why)
+{
+	struct iscsi_uevent ev;
+	unsigned long long until;
+	int rc;
+
+	k->early_len = 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = UEV_SEND_PDU;
+	ev.u.send_pdu.sid = k->sid;
+	ev.u.send_pdu.cid = k->cid;
+	ev.u.send_pdu.hdr_size = ISCSI_BHS_LEN;
+	ev.u.send_pdu.data_size = len - ISCSI_BHS_LEN;
+	rc = nl_send(k, &ev, req, len, NULL, 0);
+	until = monotonic_ms() + RESPONSE_MS;
+	while (rc == 0 && !k->early_len && !k->conn_error) {
+		long long left = until - monotonic_ms();
+		int n = left > 0 ? nl_read(k, left) : 0;
+		struct nlmsghdr *nh = (struct nlmsghdr *)k->buf;
+
+		if (n <= 0) {
+			*why = "no login response in time";
+			return 0;
+		}
+		for (; NLMSG_OK(nh, (unsigned)n); nh = NLMSG_NEXT(nh, n)) {
+			struct iscsi_uevent *got = NLMSG_DATA(nh);
+
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*got)))
+				continue;
+			if (nh->nlmsg_type == UEV_SEND_PDU) {
+				if (got->iferror || got->r.retcode)
+					rc = -1;
+				continue;
+			}
+			nl_event(k, got, nh->nlmsg_len - NLMSG_LENGTH(0));
+		}
+	}
+	if (rc != 0) {
+		*why = "the kernel could not send the login request";
+		return 0;
+	}
+	if (!k->early_len) {
+		*why = "the target closed the connection during the login";
+		return 0;
+	}
+	memcpy(rsp, k->early, k->early_len);
+	return k->early_len;
+}
+
+/* ---- the TCP connection ---- */
+
+union sa {
+	struct sockaddr sa;
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+};
+
+/* a as a socket address with port; its length */
+static socklen_t to_sa(union sa *u, const struct ibft_addr *a, unsigned port,
+		const char *dev)
+{
+	memset(u, 0, sizeof(*u));
+	if (a->family == IBFT_AF_INET6) {
+		u->sin6.sin6_family = AF_INET6;
+		memcpy(&u->sin6.sin6_addr, a->a, 16);
+		u->sin6.sin6_port = htons(port);
+		if (a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80 && dev)
+			u->sin6.sin6_scope_id = if_nametoindex(dev);
+		return sizeof(u->sin6);
+	}
+	u->sin.sin_family = AF_INET;
+	memcpy(&u->sin.sin_addr, a->a, 4);
+	u->sin.sin_port = htons(port);
+	return sizeof(u->sin);
+}
+
+/* A TCP connection to ip:port leaving through dev from src (either may
+ * be NULL).  Returns the socket, or -1 with why set. */
+static int tcp_connect(const struct ibft_addr *ip, unsigned port,
+		const char *dev, const struct ibft_addr *src, const char **why)
+{
+	union sa to, from;
+	socklen_t len = to_sa(&to, ip, port, dev);
+	struct pollfd pfd;
+	int fd, one = 1, err = 0;
+	socklen_t el = sizeof(err);
+
+	fd = socket(to.sa.sa_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		goto fail;
+	if (dev && dev[0])
+		setsockopt_bindtodevice(fd, dev);
+	if (src && bind(fd, &from.sa, to_sa(&from, src, 0, dev)) != 0)
+		goto fail;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	ndelay_on(fd);
+	if (connect(fd, &to.sa, len) != 0 && errno != EINPROGRESS)
+		goto fail;
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	if (safe_poll(&pfd, 1, CONNECT_MS) <= 0) {
+		errno = ETIMEDOUT;
+		goto fail;
+	}
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
+	if (err) {
+		errno = err;
+		goto fail;
+	}
+	ndelay_off(fd);
+	return fd;
+ fail:
+	*why = strerror(errno);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* ---- one login ---- */
+
+/* The session's identity as open-iscsi keeps it, so that the real root's
+ * iscsid finds it in sysfs and takes it over. */
+static int session_params(struct kconn *k, const struct plan_session *s,
+		const char *portal_ip)
+{
+	const struct plan_nic *n = &G.plan.nic[s->nic];
+	char iface[PLAN_IFNAMSIZ + 16];
+
+	sprintf(iface, "iscsi-init.%s", n->label);
+	return set_param(k, P_TARGET_NAME, s->name)
+		| set_param(k, P_PERSISTENT_ADDRESS, portal_ip)
+		| set_num(k, P_PERSISTENT_PORT, s->port)
+		| set_num(k, P_SESS_RECOVERY_TMO, RECOVERY_TMO)
+		| set_param(k, P_USERNAME, s->chap_name)
+		| set_param(k, P_PASSWORD, s->chap_secret)
+		| set_param(k, P_USERNAME_IN, s->rchap_name)
+		| set_param(k, P_PASSWORD_IN, s->rchap_secret)
+		| set_num(k, P_ABORT_TMO, ABORT_TMO)
+		| set_num(k, P_LU_RESET_TMO, RESET_TMO)
+		| set_num(k, P_TGT_RESET_TMO, RESET_TMO)
+		| set_num(k, P_PING_TMO, NOOP_TIMEOUT)
+		| set_num(k, P_RECV_TMO, NOOP_INTERVAL)
+		| set_param(k, P_IFACE_NAME, iface)
+		| set_param(k, P_INITIATOR_NAME, G.plan.initiator);
+}
+
+/* What was negotiated, then the connection starts. */
+static int full_feature(struct kconn *k, const struct login_conv *c)
+{
+	const struct login_params *p = &c->nego.result;
+
+	return set_num(k, P_MAX_RECV_DLENGTH, p->max_recv_dsl)
+		| set_num(k, P_MAX_XMIT_DLENGTH, p->max_xmit_dsl)
+		| set_num(k, P_HDRDGST_EN, p->header_digest != LOGIN_DIGEST_NONE)
+		| set_num(k, P_DATADGST_EN, p->data_digest != LOGIN_DIGEST_NONE)
+		| set_num(k, P_INITIAL_R2T_EN, p->initial_r2t)
+		| set_num(k, P_MAX_R2T, p->max_outstanding_r2t)
+		| set_num(k, P_IMM_DATA_EN, p->immediate_data)
+		| set_num(k, P_FIRST_BURST, p->first_burst)
+		| set_num(k, P_MAX_BURST, p->max_burst)
+		| set_num(k, P_PDU_INORDER_EN, p->data_pdu_in_order)
+		| set_num(k, P_DATASEQ_INORDER_EN, p->data_seq_in_order)
+		| set_num(k, P_ERL, 0)
+		| set_num(k, P_IFMARKER_EN, 0)
+		| set_num(k, P_OFMARKER_EN, 0)
+		| set_num(k, P_EXP_STATSN, c->statsn + 1)
+		| set_num(k, P_TPGT, c->tpgt >= 0 ? (unsigned)c->tpgt : G.plan.tpgt)
+		| conn_op(k, UEV_START_CONN, 0);
+}
+
+/* "iscsi-init: target0: iqn... at 10.0.2.100:3260 via eth0: login: WHY" */
+static void login_error(const struct plan_session *s, const char *what,
+		const char *why)
+{
+	const struct plan_nic *n = &G.plan.nic[s->nic];
+	char ip[PLAN_ADDRSTRLEN];
+	int v6 = s->ip.family == IBFT_AF_INET6;
+
+	bb_error_msg("%s: %s at %s%s%s:%u via %s: %s: %s", s->label, s->name,
+		v6 ? "[" : "", ibft_addr_str(&s->ip, ip), v6 ? "]" : "", s->port,
+		n->dev[0] ? n->dev : n->label, what, why);
+}
+
+/* A redirect's TargetAddress ("10.0.0.9:3260,1", "[fd00::9]:3260,1",
+ * "10.0.0.9") into ip and port.  0, or -1 (a name, or malformed). */
+static int parse_target_address(const char *v, struct ibft_addr *ip,
+		unsigned *port)
+{
+	char host[64];
+	const char *end, *p;
+	size_t len;
+
+	if (*v == '[') {
+		end = strchr(++v, ']');
+		p = end ? end + 1 : NULL;
+	} else {
+		end = v + strcspn(v, ":,");
+		p = end;
+	}
+	if (!end || (len = end - v) >= sizeof(host))
+		return -1;
+	memcpy(host, v, len);
+	host[len] = '\0';
+	*port = 3260;
+	if (*p == ':') {
+		*port = bb_strtou(p + 1, (char **)&p, 10);
+		if (errno && errno != EINVAL)
+			return -1;
+		if (!*port || *port > 65535 || (*p && *p != ','))
+			return -1;
+	} else if (*p && *p != ',') {
+		return -1;
+	}
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, host, ip->a) == 1)
+		ip->family = IBFT_AF_INET;
+	else if (inet_pton(AF_INET6, host, ip->a) == 1)
+		ip->family = IBFT_AF_INET6;
+	else
+		return -1;
+	return 0;
+}
+
+/* Run the login conversation on k's bound connection, then go full
+ * feature.  Returns 0, or an exit status (EXIT_*) after one line. */
+static int converse(struct kconn *k, const struct plan_session *s,
+		struct login_conv *c, struct ibft_addr *redirect, unsigned *rport)
+{
+	uint8_t *req = xmalloc(ISCSI_LOGIN_PDU_MAX);
+	uint8_t *rsp = xmalloc(ISCSI_LOGIN_PDU_MAX + 4);
+	const char *why = NULL;
+	char err[160];
+	long len;
+	int rc = 0;
+
+	len = login_conv_start(c, req, ISCSI_LOGIN_PDU_MAX, err, sizeof(err));
+	if (len <= 0)
+		why = err;
+	while (len > 0) {
+		unsigned got = login_exchange(k, req, len, rsp, &why);
+
+		memset(req, 0, len);	/* a CHAP_R */
+		if (!got) {
+			rc = EXIT_RETRY;
+			break;
+		}
+		len = login_conv_next(c, rsp, got, req, ISCSI_LOGIN_PDU_MAX, err,
+			sizeof(err));
+		if (len < 0)
+			why = err;
+	}
+	free(req);
+	free(rsp);
+	if (why) {
+		if (!rc)
+			rc = c->status == LOGIN_STATUS_FINAL ? EXIT_LOGIN_FINAL : EXIT_RETRY;
+		if (c->status == LOGIN_STATUS_REDIRECT && redirect
+		 && parse_target_address(c->redirect, redirect, rport) == 0)
+			return -1;	/* follow it */
+		login_error(s, "login", why);
+		return rc;
+	}
+	if (full_feature(k, c) != 0) {
+		login_error(s, "login", "the kernel refused the negotiated parameters");
+		return EXIT_RETRY;
+	}
+	return 0;
+}
+
+static void login_conv_setup(struct login_conv *c, const struct plan_session *s,
+		uint32_t sid)
+{
+	memset(c, 0, sizeof(*c));
+	c->initiator = G.plan.initiator;
+	c->target = s->name;
+	c->user = s->chap_name;
+	c->secret = s->chap_secret;
+	c->user_in = s->rchap_name;
+	c->secret_in = s->rchap_secret;
+	c->hashes = G.nr_chap ? G.chap : hashes;
+	c->nhashes = G.nr_chap ? G.nr_chap : 1;	/* MD5 alone by default */
+	/* ISID as open-iscsi makes it: OUI format 0x00023d, then the sid */
+	c->isid[1] = 0x02;
+	c->isid[2] = 0x3d;
+	c->isid[3] = sid >> 16;
+	c->isid[4] = sid >> 8;
+	c->isid[5] = sid;
+	login_params_default(&c->ours);
+	c->ours.max_recv_dsl = 262144;
+	c->ours.max_burst = 16776192;
+	c->ours.first_burst = 262144;
+	c->ours.initial_r2t = 0;
+	c->ours.immediate_data = 1;
+	c->ours.default_time2wait = 2;
+	c->ours.default_time2retain = 0;
+	c->ours.max_outstanding_r2t = 1;
+	if (open_read_close("/dev/urandom", c->rnd, sizeof(c->rnd)) != sizeof(c->rnd))
+		c->rnd[0] ^= (uint8_t)monotonic_us();	/* mutual CHAP then fails */
+}
+
+static int kconn_open(struct kconn *k, const struct plan_session *s)
+{
+	struct sockaddr_nl sa;
+	char *h;
+
+	memset(k, 0, offsetof(struct kconn, early));
+	k->sock = -1;
+	h = xmalloc_open_read_close("/sys/class/iscsi_transport/tcp/handle", NULL);
+	k->handle = h ? strtoull(h, NULL, 10) : 0;
+	free(h);
+	k->nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ISCSI_PROTO);
+	if (!k->handle || k->nl < 0) {
+		login_error(s, "login", "no iSCSI transport: is the iscsi_tcp "
+			"module loaded?");
+		return EXIT_NO_TRANSPORT;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	sa.nl_groups = 1 << (NL_GRP_ISCSID - 1);
+	if (bind(k->nl, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		login_error(s, "login", "can't bind the NETLINK_ISCSI socket");
+		return EXIT_NO_TRANSPORT;
+	}
+	setsockopt_SOL_SOCKET_int(k->nl, SO_RCVBUF, 256 * 1024);
+	return 0;
+}
+
+/* Connect session s (to ip:port) and bind the socket to k's connection;
+ * then the session's parameters.  0, or an exit status after a line. */
+static int connect_bind(struct kconn *k, const struct plan_session *s,
+		const struct ibft_addr *ip, unsigned port)
+{
+	const struct plan_nic *n = &G.plan.nic[s->nic];
+	struct iscsi_uevent ev;
+	const char *why = NULL;
+	char pip[PLAN_ADDRSTRLEN];
+
+	k->sock = tcp_connect(ip, port, n->dev, plan_session_source(&G.plan, s),
+		&why);
+	if (k->sock < 0) {
+		login_error(s, "connect", why);
+		return EXIT_RETRY;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = UEV_BIND_CONN;
+	ev.u.b_conn.sid = k->sid;
+	ev.u.b_conn.cid = k->cid;
+	ev.u.b_conn.transport_eph = k->sock;
+	ev.u.b_conn.is_leading = 1;
+	if (nl_call(k, &ev, NULL, 0) != 0
+	 || session_params(k, s, ibft_addr_str(&s->ip, pip)) != 0) {
+		login_error(s, "login", "the kernel could not bind the connection");
+		return EXIT_RETRY;
+	}
+	return 0;
+}
+
+void login_child(unsigned i)
+{
+	const struct plan_session *s = &G.plan.session[i];
+	struct kconn *k = xzalloc(sizeof(*k));
+	struct login_conv *c = xzalloc(sizeof(*c));
+	struct iscsi_uevent ev;
+	struct ibft_addr ip = s->ip;
+	unsigned port = s->port, redirects = 0;
+	int rc;
+	char path[64];
+
+	rc = kconn_open(k, s);
+	while (rc == 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = UEV_CREATE_SESSION;
+		ev.u.c_session.cmds_max = CMDS_MAX;
+		ev.u.c_session.queue_depth = QUEUE_DEPTH;
+		if (nl_call(k, &ev, NULL, 0) != 0) {
+			login_error(s, "login", "the kernel could not create a session");
+			rc = EXIT_RETRY;
+			break;
+		}
+		k->sid = ev.r.c_session_ret.sid;
+		k->host_no = ev.r.c_session_ret.host_no;
+		memset(&ev, 0, sizeof(ev));
+		ev.type = UEV_CREATE_CONN;
+		ev.u.conn.sid = k->sid;
+		rc = nl_call(k, &ev, NULL, 0) == 0 ? 0 : EXIT_RETRY;
+		k->cid = ev.r.c_conn_ret.cid;
+		if (rc)
+			login_error(s, "login", "the kernel could not create a connection");
+		if (!rc)
+			rc = connect_bind(k, s, &ip, port);
+		if (!rc) {
+			login_conv_setup(c, s, k->sid);
+			rc = converse(k, s, c, redirects < REDIRECTS_MAX ? &ip : NULL,
+				&port);
+		}
+		if (rc == 0)
+			break;
+		/* Nothing half-done: the session goes again. */
+		conn_op(k, UEV_STOP_CONN, STOP_CONN_TERM);
+		conn_op(k, UEV_DESTROY_CONN, 0);
+		conn_op(k, UEV_DESTROY_SESSION, 0);
+		if (k->sock >= 0)
+			close(k->sock);
+		k->sock = -1;
+		if (rc > 0)
+			break;
+		redirects++;	/* -1: redirected to ip:port */
+		rc = 0;
+	}
+	if (rc == 0) {
+		if (G.opts & OPT_v)
+			bb_error_msg("%s: logged in to %s (session %u, host %u, %s)",
+				s->label, s->name, k->sid, k->host_no, c->auth);
+		/* LUNs: iscsi_tcp leaves the scan to us, as to iscsid */
+		sprintf(path, "/sys/class/scsi_host/host%u/scan", k->host_no);
+		rc = open(path, O_WRONLY);
+		if (rc >= 0) {
+			full_write(rc, "- - -", 5);
+			close(rc);
+		}
+		rc = 0;
+	}
+	memset(c, 0, sizeof(*c));
+	_exit(rc);
+}
