@@ -100,9 +100,10 @@ static void start_session(unsigned i)
 	struct plan_argv a;
 	pid_t pid;
 
+	/* the built-in login shows as a comment with iscsistart's words */
 	iscsistart_argv(&a, &G.plan, &G.plan.session[i],
-		G.prog ? G.prog : "#login", 1);
-	if (!show_step(NULL, a.argv, NULL)) {
+		G.prog ? G.prog : "login", 1);
+	if (!show_step(G.prog ? NULL : "#", a.argv, NULL)) {
 		G.sst[i].state = SESS_OK;	/* planned */
 		return;
 	}

@@ -5,10 +5,13 @@
 #                   full      every feature of Config.in
 #                   nodhcp    every feature but DHCP
 #                   minimal   the table from the ACPI tables and sysfs only:
-#                             no DHCP, no -p, no /dev/mem
+#                             no DHCP, no -p, no /dev/mem, iscsistart logs in
+#                   nologin   every feature but the built-in login
 #                   none      no iscsi-init at all: the baseline
 #                 and prints, for the first three, bloat-o-meter's total
-#                 against `none`: one line `SIZE <name> <bytes>` each.
+#                 against `none`: one line `SIZE <name> <bytes>` each; then
+#                 what the built-in login costs (full against nologin):
+#                 `SIZE login-text <text bytes>` and `SIZE login <bytes>`.
 #
 # Layout under build/size/ (git-ignored):
 #   NAME/tree/              a copy (cp -a) of $(BB_TREE), configured for NAME
@@ -21,13 +24,14 @@
 # and runs the applet suite against them.
 
 SIZE_DIR := build/size
-SIZE_CONFIGS := full nodhcp minimal
+SIZE_CONFIGS := full nodhcp minimal nologin
 # Applet symbols each configuration switches off (see Config.in); the rest
 # of them are on.
 size_off_full :=
 size_off_nodhcp := FEATURE_ISCSI_INIT_DHCP
 size_off_minimal := FEATURE_ISCSI_INIT_DHCP FEATURE_ISCSI_INIT_PRINT \
-	FEATURE_ISCSI_INIT_DEVMEM
+	FEATURE_ISCSI_INIT_DEVMEM FEATURE_ISCSI_INIT_LOGIN
+size_off_nologin := FEATURE_ISCSI_INIT_LOGIN
 size_off_none := ISCSI_INIT
 
 .PHONY: size clean-size
@@ -88,6 +92,13 @@ size: $(foreach c,$(SIZE_CONFIGS) none,$(SIZE_DIR)/$(c)/busybox)
 		[ -n "$$n" ] || { echo "make size: no total in $(SIZE_DIR)/$$c/bloat-o-meter.txt" >&2; exit 1; }; \
 		echo "SIZE $$c $$n"; \
 	done
+	@echo "==> the built-in login (FEATURE_ISCSI_INIT_LOGIN): full against nologin, text bytes (size(1)) and bloat-o-meter"
+	@t1=$$(size $(SIZE_DIR)/full/tree/busybox_unstripped | awk 'NR == 2 { print $$1 }'); \
+	t0=$$(size $(SIZE_DIR)/nologin/tree/busybox_unstripped | awk 'NR == 2 { print $$1 }'); \
+	echo "SIZE login-text $$((t1 - t0)) (aim: 12288)"; \
+	python3 $(BB_TREE)/scripts/bloat-o-meter $(SIZE_DIR)/nologin/tree/busybox_unstripped \
+		$(SIZE_DIR)/full/tree/busybox_unstripped > $(SIZE_DIR)/login-bloat-o-meter.txt; \
+	echo "SIZE login $$(sed -n 's/.*Total: \(-\{0,1\}[0-9]*\) bytes$$/\1/p' $(SIZE_DIR)/login-bloat-o-meter.txt)"
 
 clean: clean-size
 clean-size:
