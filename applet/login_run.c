@@ -73,6 +73,7 @@ enum {
 	RESPONSE_MS = 15000,	/* a Login Response comes within */
 	CONNECT_MS = 10000,
 	REDIRECTS_MAX = 4,
+	NO_SID = 0xffffffff,
 	/* exit statuses, as iscsistart's (plan_login_outcome) */
 	EXIT_RETRY = 8,		/* ISCSI_ERR_TRANS_TIMEOUT: try again */
 	EXIT_NO_TRANSPORT = 12,	/* ISCSI_ERR_TRANS_NOT_FOUND */
@@ -638,6 +639,7 @@ static int kconn_open(struct kconn *k, const struct plan_session *s)
 
 	memset(k, 0, offsetof(struct kconn, early));
 	k->sock = -1;
+	k->sid = NO_SID;
 	h = xmalloc_open_read_close("/sys/class/iscsi_transport/tcp/handle", NULL);
 	k->handle = h ? strtoull(h, NULL, 10) : 0;
 	free(h);
@@ -658,22 +660,13 @@ static int kconn_open(struct kconn *k, const struct plan_session *s)
 	return 0;
 }
 
-/* Connect session s (to ip:port) and bind the socket to k's connection;
- * then the session's parameters.  0, or an exit status after a line. */
-static int connect_bind(struct kconn *k, const struct plan_session *s,
-		const struct ibft_addr *ip, unsigned port)
+/* Bind k's connected socket to its connection; then the session's
+ * parameters.  0, or an exit status after a line. */
+static int bind_conn(struct kconn *k, const struct plan_session *s)
 {
-	const struct plan_nic *n = &G.plan.nic[s->nic];
 	struct iscsi_uevent ev;
-	const char *why = NULL;
 	char pip[PLAN_ADDRSTRLEN];
 
-	k->sock = tcp_connect(ip, port, n->dev, plan_session_source(&G.plan, s),
-		&why);
-	if (k->sock < 0) {
-		login_error(s, "connect", why);
-		return EXIT_RETRY;
-	}
 	memset(&ev, 0, sizeof(ev));
 	ev.type = UEV_BIND_CONN;
 	ev.u.b_conn.sid = k->sid;
@@ -688,39 +681,81 @@ static int connect_bind(struct kconn *k, const struct plan_session *s,
 	return 0;
 }
 
+/* The session and connection k made go again (nothing half-done). */
+static void teardown(struct kconn *k)
+{
+	if (k->sid != NO_SID) {
+		conn_op(k, UEV_STOP_CONN, STOP_CONN_TERM);
+		conn_op(k, UEV_DESTROY_CONN, 0);
+		conn_op(k, UEV_DESTROY_SESSION, 0);
+		k->sid = NO_SID;
+	}
+	if (k->sock >= 0)
+		close(k->sock);
+	k->sock = -1;
+}
+
+/* The executor stops a login at -t: what it made goes with it. */
+static struct kconn *dying;
+static void stop_login(int sig UNUSED_PARAM)
+{
+	teardown(dying);
+	_exit(EXIT_RETRY);
+}
+
+/* A new session in the kernel for k, with its connection. */
+static int create_session(struct kconn *k, const struct plan_session *s)
+{
+	struct iscsi_uevent ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = UEV_CREATE_SESSION;
+	ev.u.c_session.cmds_max = CMDS_MAX;
+	ev.u.c_session.queue_depth = QUEUE_DEPTH;
+	if (nl_call(k, &ev, NULL, 0) != 0)
+		goto fail;
+	k->sid = ev.r.c_session_ret.sid;
+	k->host_no = ev.r.c_session_ret.host_no;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = UEV_CREATE_CONN;
+	ev.u.conn.sid = k->sid;
+	if (nl_call(k, &ev, NULL, 0) != 0)
+		goto fail;
+	k->cid = ev.r.c_conn_ret.cid;
+	return 0;
+ fail:
+	login_error(s, "login", "the kernel could not create a session");
+	return EXIT_RETRY;
+}
+
 void login_child(unsigned i)
 {
 	const struct plan_session *s = &G.plan.session[i];
+	const struct plan_nic *n = &G.plan.nic[s->nic];
 	struct kconn *k = xzalloc(sizeof(*k));
 	struct login_conv *c = xzalloc(sizeof(*c));
-	struct iscsi_uevent ev;
 	struct ibft_addr ip = s->ip;
 	unsigned port = s->port, redirects = 0;
-	int rc;
+	const char *why;
 	char path[64];
+	int rc;
 
+	dying = k;
+	signal(SIGTERM, stop_login);
 	rc = kconn_open(k, s);
 	while (rc == 0) {
-		memset(&ev, 0, sizeof(ev));
-		ev.type = UEV_CREATE_SESSION;
-		ev.u.c_session.cmds_max = CMDS_MAX;
-		ev.u.c_session.queue_depth = QUEUE_DEPTH;
-		if (nl_call(k, &ev, NULL, 0) != 0) {
-			login_error(s, "login", "the kernel could not create a session");
+		/* the connection first: a target that does not answer leaves
+		 * nothing in the kernel */
+		k->sock = tcp_connect(&ip, port, n->dev,
+			plan_session_source(&G.plan, s), &why);
+		if (k->sock < 0) {
+			login_error(s, "connect", why);
 			rc = EXIT_RETRY;
 			break;
 		}
-		k->sid = ev.r.c_session_ret.sid;
-		k->host_no = ev.r.c_session_ret.host_no;
-		memset(&ev, 0, sizeof(ev));
-		ev.type = UEV_CREATE_CONN;
-		ev.u.conn.sid = k->sid;
-		rc = nl_call(k, &ev, NULL, 0) == 0 ? 0 : EXIT_RETRY;
-		k->cid = ev.r.c_conn_ret.cid;
-		if (rc)
-			login_error(s, "login", "the kernel could not create a connection");
+		rc = create_session(k, s);
 		if (!rc)
-			rc = connect_bind(k, s, &ip, port);
+			rc = bind_conn(k, s);
 		if (!rc) {
 			login_conv_setup(c, s, k->sid);
 			rc = converse(k, s, c, redirects < REDIRECTS_MAX ? &ip : NULL,
@@ -728,13 +763,7 @@ void login_child(unsigned i)
 		}
 		if (rc == 0)
 			break;
-		/* Nothing half-done: the session goes again. */
-		conn_op(k, UEV_STOP_CONN, STOP_CONN_TERM);
-		conn_op(k, UEV_DESTROY_CONN, 0);
-		conn_op(k, UEV_DESTROY_SESSION, 0);
-		if (k->sock >= 0)
-			close(k->sock);
-		k->sock = -1;
+		teardown(k);
 		if (rc > 0)
 			break;
 		redirects++;	/* -1: redirected to ip:port */
@@ -745,6 +774,7 @@ void login_child(unsigned i)
 			bb_error_msg("%s: logged in to %s (session %u, host %u, %s)",
 				s->label, s->name, k->sid, k->host_no, c->auth);
 		/* LUNs: iscsi_tcp leaves the scan to us, as to iscsid */
+		signal(SIGTERM, SIG_DFL);
 		sprintf(path, "/sys/class/scsi_host/host%u/scan", k->host_no);
 		rc = open(path, O_WRONLY);
 		if (rc >= 0) {
