@@ -4,7 +4,9 @@
 #   make kernel          build/kernel/: the kernel linux-image-amd64 names
 #                        (scripts/get-kernel.sh)
 #   make initrd          build/initrd.gz (scripts/mkinitrd.sh; extra
-#                        options in INITRD_FLAGS, e.g. INITRD_FLAGS="-m e1000")
+#                        options in INITRD_FLAGS, e.g. INITRD_FLAGS="-m e1000";
+#                        INITRD_FLAGS=-X keeps iscsistart in it when the
+#                        busybox has the built-in login)
 #   make demo            boot QEMU from an iSCSI root (tests/qemu/demo.sh)
 #   make check-qemu      the QEMU tests only; QEMU_TESTS="02 05" picks some
 #                        (tests/qemu/run also runs them without make)

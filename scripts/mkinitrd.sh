@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build a small gzip'd cpio initrd that brings up iSCSI boot storage with
-# BusyBox's iscsi-init: static busybox, iscsistart and its libraries, the
-# kernel modules for iSCSI over virtio (and ext4, 8021q), and an /init.
+# BusyBox's iscsi-init: static busybox, the kernel modules for iSCSI over
+# virtio (and ext4, 8021q), an /init, and open-iscsi's iscsistart with its
+# libraries unless the busybox logs in to the targets itself.
 set -eu
 
 usage() {
@@ -22,15 +23,19 @@ Build an initrd (gzip'd newc cpio) for booting from iSCSI with iscsi-init.
                   repeat for more, e.g. -m e1000 -m virtio_blk
   -a SRC[:DEST]   also copy file SRC into the initrd at DEST (default:
                   same path as SRC); repeatable
-  -x ISCSISTART   iscsistart binary to copy (default: from PATH, or
-                  /usr/sbin/iscsistart); its libraries come from ldd
+  -X              also copy iscsistart when the busybox logs in itself
+                  (to log in with iscsi_init="-x iscsistart" after all)
+  -x ISCSISTART   copy this iscsistart binary (implies -X; default: from
+                  PATH, or /usr/sbin/iscsistart); its libraries come from ldd
   -h, --help      this text
 
 The initrd holds:
   /init                  the -i script
   /bin/busybox + links   every applet the busybox has
   /sbin/iscsistart       (and /usr/sbin/iscsistart), with the libraries and
-                         dynamic loader ldd lists for it
+                         dynamic loader ldd lists for it (about 8 MB before
+                         compression): only when the busybox has no built-in
+                         login, or with -X or -x
   /lib/modules/VERSION/  the modules below, their dependencies, and a
                          modules.dep made by depmod, so `modprobe NAME` works
   /etc/initrd-modules    the modules to load, in order, one per line
@@ -38,6 +43,12 @@ The initrd holds:
                          files in an order insmod can load them (for a
                          busybox whose modprobe does not work)
   /etc/iscsi/            where iscsi-init writes initiatorname.iscsi
+
+iscsistart or not: a busybox whose iscsi-init logs in itself (built with
+FEATURE_ISCSI_INIT_LOGIN) says "built-in login" in `busybox iscsi-init
+--help`; then iscsistart is left out, else it is copied. (A busybox built
+without FEATURE_VERBOSE_USAGE prints too little to tell: iscsistart is
+copied.)
 
 Modules loaded by default, in order:
   virtio_pci virtio_net (virtio NICs), scsi_mod sd_mod, iscsi_tcp
@@ -67,6 +78,7 @@ busybox=build/busybox
 out=build/initrd.gz
 init=$top/scripts/init.example
 iscsistart=
+want_iscsistart=
 extra_modules=
 extra_files=
 
@@ -79,7 +91,7 @@ for a in "$@"; do
 	--help|-h) usage; exit 0 ;;
 	esac
 done
-while getopts k:b:o:i:m:a:x: opt; do
+while getopts k:b:o:i:m:a:Xx: opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	b) busybox=$OPTARG ;;
@@ -88,7 +100,8 @@ while getopts k:b:o:i:m:a:x: opt; do
 	m) extra_modules="$extra_modules $OPTARG" ;;
 	a) extra_files="$extra_files
 $OPTARG" ;;
-	x) iscsistart=$OPTARG ;;
+	X) want_iscsistart=1 ;;
+	x) iscsistart=$OPTARG; want_iscsistart=1 ;;
 	*) usage >&2; exit 2 ;;
 	esac
 done
@@ -100,9 +113,6 @@ need() {	# need PACKAGE: install it when dpkg says it is absent
 }
 need cpio
 need kmod
-[ -n "$iscsistart" ] || iscsistart=$(command -v iscsistart 2>/dev/null || echo /usr/sbin/iscsistart)
-[ -x "$iscsistart" ] || { need open-iscsi; iscsistart=/usr/sbin/iscsistart; }
-[ -x "$iscsistart" ] || die "no iscsistart (install open-iscsi or use -x)"
 
 # --- where the modules are: $kbase/lib/modules/$kver ---
 find_kernel() {
@@ -142,6 +152,26 @@ if ldd "$busybox" >/dev/null 2>&1 && ! ldd "$busybox" 2>&1 | grep -q 'not a dyna
 	log "warning: $busybox is dynamically linked; its libraries are not copied"
 fi
 
+# --- iscsistart: only when the busybox cannot log in itself, or asked for ---
+if "$busybox" iscsi-init --help 2>&1 | grep -q 'built-in login'; then
+	if [ -n "$want_iscsistart" ]; then
+		log "busybox has the built-in login; copying iscsistart too (-X/-x)"
+	else
+		log "busybox has the built-in login: iscsistart left out (-X puts it in)"
+	fi
+else
+	want_iscsistart=1
+fi
+if [ -n "$want_iscsistart" ]; then
+	if [ -n "$iscsistart" ]; then
+		[ -x "$iscsistart" ] || die "-x $iscsistart: not an executable file"
+	else
+		iscsistart=$(command -v iscsistart 2>/dev/null || echo /usr/sbin/iscsistart)
+		[ -x "$iscsistart" ] || { need open-iscsi; iscsistart=/usr/sbin/iscsistart; }
+		[ -x "$iscsistart" ] || die "no iscsistart (install open-iscsi or use -x)"
+	fi
+fi
+
 stage=$(mktemp -d "${TMPDIR:-/tmp}/mkinitrd.XXXXXX")
 trap 'rm -rf "$stage" "$stage.deps" "$stage.files"' EXIT
 trap 'exit 1' INT TERM HUP
@@ -172,19 +202,21 @@ for a in iscsi-init sh mount modprobe insmod switch_root; do
 		log "warning: $busybox has no $a applet"
 done
 
-# --- iscsistart and what ldd says it needs ---
+# --- iscsistart and what ldd says it needs (when wanted) ---
 copy_lib() {	# copy_lib PATH: keep the path, resolve symlinks
 	[ -e "$stage$1" ] && return 0
 	mkdir -p "$stage$(dirname "$1")"
 	cp -L "$1" "$stage$1"
 }
-cp -L "$iscsistart" "$stage/sbin/iscsistart"
-ln -sf ../../sbin/iscsistart "$stage/usr/sbin/iscsistart"
-libs=$(ldd "$iscsistart" | sed -n 's/.*=> *\(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p')
-[ -n "$libs" ] || die "ldd $iscsistart listed no libraries"
-for l in $libs; do
-	copy_lib "$l"
-done
+if [ -n "$want_iscsistart" ]; then
+	cp -L "$iscsistart" "$stage/sbin/iscsistart"
+	ln -sf ../../sbin/iscsistart "$stage/usr/sbin/iscsistart"
+	libs=$(ldd "$iscsistart" | sed -n 's/.*=> *\(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p')
+	[ -n "$libs" ] || die "ldd $iscsistart listed no libraries"
+	for l in $libs; do
+		copy_lib "$l"
+	done
+fi
 
 # --- kernel modules ---
 modlist=$stage/etc/initrd-modules
@@ -267,4 +299,6 @@ mkdir -p "$(dirname "$out")"
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9n >"$out.tmp"
 mv "$out.tmp" "$out"
-log "wrote $out ($(wc -c <"$out") bytes, kernel $kver, $(wc -l <"$modlist") modules)"
+login="built-in login, no iscsistart"
+[ -z "$want_iscsistart" ] || login="with iscsistart"
+log "wrote $out ($(wc -c <"$out") bytes, kernel $kver, $(wc -l <"$modlist") modules, $login)"
