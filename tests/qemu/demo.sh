@@ -12,7 +12,8 @@
 #   3. an iBFT (build/tests/mkibft): NIC 10.0.2.15/24, gateway 10.0.2.2,
 #      target 10.0.2.100:3260 - QEMU's user network (restrict=on) forwards
 #      that address to the tgtd;
-#   4. the initrd: scripts/mkinitrd.sh -o build/qemu/demo/initrd.gz;
+#   4. the initrd: scripts/mkinitrd.sh -o build/qemu/demo/initrd.gz (no
+#      iscsistart in it when the busybox has the built-in login);
 #   5. QEMU with -acpitable file=ibft.bin, kernel command line
 #      root=LABEL=iscsiroot iscsi_init="-t 60 -v", console streamed here.
 # Exits 0 only when the success line appeared.  Needs root.

@@ -221,7 +221,8 @@ qt_qmp() {
 
 # qt_root_image IMG LINE [MKFS-OPTION...]: an ext4 image holding a tiny
 # root file system (the static busybox, an /sbin/init that prints LINE and
-# some facts about the boot, then powers off)
+# some facts about the boot, "  uptime at init: SEC s" (the guest's
+# /proc/uptime when it started) among them, then powers off)
 qt_root_image() {
 	local img=$1 line=$2 root=$QT_DIR/rootfs
 	shift 2
@@ -236,8 +237,11 @@ b=/bin/busybox
 # /init moved its /proc and /sys here; mount them when it did not
 [ -e /proc/mounts ] || \$b mount -t proc proc /proc
 [ -d /sys/class ] || \$b mount -t sysfs sysfs /sys
+# how long the guest took to get here (make bench reads this line)
+up=\$(\$b cut -d ' ' -f 1 /proc/uptime)
 echo
 echo "$line"
+echo "  uptime at init: \$up s"
 echo "  / is: \$(\$b grep ' / ' /proc/mounts)"
 for s in /sys/class/iscsi_session/session*; do
 	echo "  iSCSI session: \$(\$b cat \$s/targetname)"
