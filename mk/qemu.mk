@@ -36,3 +36,5 @@ check-qemu: $(BUSYBOX) mkibft $(KERNEL_STAMP)
 
 # tests/run runs tests/qemu/run as one of its suites: have what it needs
 check: mkibft $(KERNEL_STAMP)
+# tests/bench weighs initrds and boots them (tests/qemu/bench-boot.sh)
+bench: mkibft $(KERNEL_STAMP)
