@@ -45,6 +45,8 @@ test_lease_chap_SRCS := lease.c plan.c plan_cmd.c plan_lease.c rootpath.c iscsi_
 test_login_pdu_SRCS := login_pdu.c
 test_chap_SRCS := chap.c
 test_chap_LIBS := -lcrypto
+test_login_SRCS := login.c login_pdu.c chap.c
+test_login_LIBS := -lcrypto
 
 fuzz_ibft_SRCS := ibft.c
 fuzz_dhcp_SRCS := rootpath.c iscsi_name.c lease.c dns.c ibft.c
