@@ -50,7 +50,7 @@ test_login_LIBS := -lcrypto
 
 fuzz_ibft_SRCS := ibft.c
 fuzz_dhcp_SRCS := rootpath.c iscsi_name.c lease.c dns.c ibft.c
-fuzz_login_SRCS := login_pdu.c chap.c
+fuzz_login_SRCS := login.c login_pdu.c chap.c
 
 # How each kind is compiled and linked, and what it needs first.
 tests_unit_cc = $(TESTS_CC) $(TESTS_CFLAGS) $(TESTS_SAN)
