@@ -25,18 +25,30 @@ static int has(const char *s)
 	return s && s[0];
 }
 
+/* mutual CHAP: we authenticate the target too */
+static int mutual(const struct login_conv *c)
+{
+	return has(c->user_in) && has(c->secret_in);
+}
+
 static int is(const char *v, size_t len, const char *s)
 {
 	return v && len == strlen(s) && memcmp(v, s, len) == 0;
 }
 
 /* The next request in the current stage (c->csg) with text (tlen bytes);
- * transit: T bit with next stage nsg. */
+ * transit: T bit with next stage nsg.  Its length, or -1 with err set
+ * (too many requests, or it does not fit into size bytes). */
 static long request(struct login_conv *c, unsigned transit, unsigned nsg,
-		const char *text, size_t tlen, uint8_t *pdu, size_t size)
+		const char *text, size_t tlen, uint8_t *pdu, size_t size,
+		char *err, size_t errlen)
 {
 	struct login_req r;
+	size_t len;
 
+	if (c->pdus >= LOGIN_PDUS_MAX)
+		return fail(c, LOGIN_STATUS_FINAL, err, errlen, "target still "
+			"negotiating after %u login requests", c->pdus);
 	memset(&r, 0, sizeof(r));
 	r.transit = transit;
 	r.csg = c->csg;
@@ -45,8 +57,12 @@ static long request(struct login_conv *c, unsigned transit, unsigned nsg,
 	r.tsih = c->tsih;
 	r.cmdsn = c->cmdsn;
 	r.expstatsn = c->expstatsn;
+	len = login_req_build(pdu, size, &r, text, tlen);
+	if (!len)
+		return fail(c, LOGIN_STATUS_FINAL, err, errlen, "login request: "
+			"%zu bytes of text do not fit into %zu", tlen, size);
 	c->pdus++;
-	return (long)login_req_build(pdu, size, &r, text, tlen);
+	return (long)len;
 }
 
 size_t login_conv_start(struct login_conv *c, uint8_t *pdu, size_t size,
@@ -54,6 +70,7 @@ size_t login_conv_start(struct login_conv *c, uint8_t *pdu, size_t size,
 {
 	int chap = has(c->user) && has(c->secret);
 	size_t tl = 0;
+	long n;
 
 	login_nego_init(&c->nego, &c->ours);
 	c->tpgt = -1;
@@ -74,8 +91,9 @@ size_t login_conv_start(struct login_conv *c, uint8_t *pdu, size_t size,
 		return 0;
 	}
 	/* Without credentials we are ready to leave the security stage. */
-	return (size_t)request(c, !chap, ISCSI_STAGE_OPERATIONAL, c->text, tl,
-		pdu, size);
+	n = request(c, !chap, ISCSI_STAGE_OPERATIONAL, c->text, tl, pdu, size,
+		err, errlen);
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* On to the operational stage: offer every key, ask for full feature. */
@@ -89,7 +107,7 @@ static long operational_start(struct login_conv *c, uint8_t *pdu, size_t size,
 	if (login_nego_offer(&c->nego, c->text, sizeof(c->text), &tl) != 0)
 		return fail(c, LOGIN_STATUS_FINAL, err, errlen,
 			"login request: the operational keys do not fit");
-	return request(c, 1, ISCSI_STAGE_FULL_FEATURE, c->text, tl, pdu, size);
+	return request(c, 1, ISCSI_STAGE_FULL_FEATURE, c->text, tl, pdu, size, err, errlen);
 }
 
 /* The target's CHAP_A, CHAP_I and CHAP_C: our CHAP_N and CHAP_R (and,
@@ -102,7 +120,6 @@ static long chap_answer(struct login_conv *c, const char *text, size_t tl,
 	const char *a, *i, *ch;
 	size_t al, il, cl, out = 0;
 	long n;
-	int mutual = has(c->user_in) && has(c->secret_in);
 
 	a = text_find(text, tl, "CHAP_A", &al);
 	i = text_find(text, tl, "CHAP_I", &il);
@@ -130,7 +147,7 @@ static long chap_answer(struct login_conv *c, const char *text, size_t tl,
 	if (text_add(c->text, sizeof(c->text), &out, "CHAP_R", hex) != 0)
 		goto big;
 	memset(hex, 0, sizeof(hex));
-	if (mutual) {
+	if (mutual(c)) {
 		if (chap_make_challenge(c->rnd, sizeof(c->rnd), chal, n, &c->mid,
 				c->mchal, sizeof(c->mchal)) != 0)
 			return fail(c, LOGIN_STATUS_RETRY, err, errlen,
@@ -141,10 +158,10 @@ static long chap_answer(struct login_conv *c, const char *text, size_t tl,
 			goto big;
 	}
 	snprintf(c->auth_buf, sizeof(c->auth_buf), "CHAP (%s)%s", c->hash->name,
-		mutual ? ", mutual" : "");
+		mutual(c) ? ", mutual" : "");
 	c->auth = c->auth_buf;
 	c->step = LOGIN_SEC_CHAP_R;
-	n = request(c, 1, ISCSI_STAGE_OPERATIONAL, c->text, out, pdu, size);
+	n = request(c, 1, ISCSI_STAGE_OPERATIONAL, c->text, out, pdu, size, err, errlen);
 	memset(c->text, 0, out);
 	return n;
  big:
@@ -162,7 +179,7 @@ static int chap_check(struct login_conv *c, const char *text, size_t tl,
 	size_t nl, rl;
 	char shown[64];
 
-	if (!(has(c->user_in) && has(c->secret_in)))
+	if (!mutual(c))
 		return 0;
 	nm = text_find(text, tl, "CHAP_N", &nl);
 	r = text_find(text, tl, "CHAP_R", &rl);
@@ -203,7 +220,7 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 	case LOGIN_SEC_START:
 		am = text_find(text, tl, "AuthMethod", &aml);
 		if (is(am, aml, "None")) {
-			if (has(c->user_in))
+			if (mutual(c))
 				return fail(c, LOGIN_STATUS_FINAL, err, errlen,
 					"target chose AuthMethod=None, but mutual CHAP is "
 					"configured: the target would not be authenticated");
@@ -221,7 +238,7 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 				return fail(c, LOGIN_STATUS_FINAL, err, errlen,
 					"no CHAP algorithm to offer");
 			c->step = LOGIN_SEC_CHAP_A;
-			return request(c, 0, 0, c->text, out, pdu, size);
+			return request(c, 0, 0, c->text, out, pdu, size, err, errlen);
 		}
 		if (!am)
 			return fail(c, LOGIN_STATUS_FINAL, err, errlen,
@@ -234,6 +251,12 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 			"AuthMethod=%s, which was not offered (%s)", shown,
 			chap ? "CHAP,None" : "None");
 	case LOGIN_SEC_CHAP_A:
+		/* RFC 7143 11.13.1 forbids T here (our request had none): a
+		 * target leaving before CHAP is done is not taken up on it.  A
+		 * T after AuthMethod=None is taken, as open-iscsi takes it. */
+		if (r->transit)
+			return fail(c, LOGIN_STATUS_FINAL, err, errlen, "login "
+				"response: target leaves the security stage before CHAP");
 		return chap_answer(c, text, tl, pdu, size, err, errlen);
 	case LOGIN_SEC_CHAP_R:
 		if (chap_check(c, text, tl, err, errlen) != 0)
@@ -244,7 +267,7 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 	/* Authenticated (or none needed): on once the target agrees. */
 	if (r->transit)
 		return operational_start(c, pdu, size, err, errlen);
-	return request(c, 1, ISCSI_STAGE_OPERATIONAL, NULL, 0, pdu, size);
+	return request(c, 1, ISCSI_STAGE_OPERATIONAL, NULL, 0, pdu, size, err, errlen);
 }
 
 /* A response in the operational stage (its text joined). */
@@ -261,7 +284,7 @@ static long operational(struct login_conv *c, const struct login_rsp *r,
 	if (c->nego.result.tpgt >= 0)
 		c->tpgt = c->nego.result.tpgt;
 	if (!r->transit)
-		return request(c, 1, ISCSI_STAGE_FULL_FEATURE, reply, rl, pdu, size);
+		return request(c, 1, ISCSI_STAGE_FULL_FEATURE, reply, rl, pdu, size, err, errlen);
 	if (r->nsg != ISCSI_STAGE_FULL_FEATURE)
 		return fail(c, LOGIN_STATUS_FINAL, err, errlen, "login response: "
 			"target moves to stage %u, not to full feature", r->nsg);
@@ -323,9 +346,6 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 			"stage %u, the request was in stage %u", r.csg, c->csg);
 	c->statsn = r.statsn;
 	c->expstatsn = r.statsn + 1;
-	if (c->pdus >= LOGIN_PDUS_MAX)
-		return fail(c, LOGIN_STATUS_FINAL, err, errlen, "target still "
-			"negotiating after %u login requests", c->pdus);
 	/* Text the target continues (C bit): joined, asked for the rest with
 	 * an empty request. */
 	if (r.datalen > sizeof(c->text) - c->textlen)
@@ -334,7 +354,7 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 	memcpy(c->text + c->textlen, r.data, r.datalen);
 	c->textlen += r.datalen;
 	if (r.cont)
-		return request(c, 0, 0, NULL, 0, pdu, size);
+		return request(c, 0, 0, NULL, 0, pdu, size, err, errlen);
 	tl = c->textlen;
 	c->textlen = 0;
 	while ((rc = text_next(c->text, tl, &pos, &kv, err, errlen)) == 1)

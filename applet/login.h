@@ -76,9 +76,10 @@ size_t login_conv_start(struct login_conv *c, uint8_t *pdu, size_t size,
  *        e.g. the target does not know the mutual secret).
  * Checks: the opcode, status, version, ISID, stage transitions (a
  * target may not skip the security stage when we asked for CHAP, nor
- * go back), AuthMethod one of those offered, CHAP_A one offered,
- * mutual CHAP required when configured, at most LOGIN_PDUS_MAX
- * requests. */
+ * go back, nor leave the security stage before CHAP), AuthMethod one of
+ * those offered, CHAP_A one offered, mutual CHAP required when
+ * configured (user_in and secret_in), at most LOGIN_PDUS_MAX requests,
+ * each fitting into size bytes. */
 long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 		uint8_t *pdu, size_t size, char *err, size_t errlen);
 

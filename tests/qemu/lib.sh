@@ -68,10 +68,17 @@ qt_ibft() {
 		qt_abort "mkibft failed: $(cat "$QT_DIR/mkibft.log")"
 }
 
-# qt_base_initrd: build/qemu/base-initrd.gz (busybox, iscsistart, modules,
-# tests/qemu/test-init as /init), rebuilt when an input is newer
+# qt_base_initrd: build/qemu/base-initrd.gz (busybox, modules,
+# tests/qemu/test-init as /init; no iscsistart when the busybox logs in
+# itself, as scripts/mkinitrd.sh makes it for users), or with
+# QT_ISCSISTART=1 build/qemu/base-initrd-iscsistart.gz (iscsistart and its
+# libraries too: mkinitrd.sh -X); rebuilt when an input is newer
 qt_base_initrd() {
-	local base=$QT_TOP/build/qemu/base-initrd.gz f stale=
+	local base=$QT_TOP/build/qemu/base-initrd.gz f stale= x=
+	if [ "${QT_ISCSISTART:-0}" = 1 ]; then
+		base=$QT_TOP/build/qemu/base-initrd-iscsistart.gz
+		x=-X
+	fi
 	QT_BASE_INITRD=$base
 	if [ -f "$base" ]; then
 		for f in "$QT_BUSYBOX" "$QT_TOP/tests/qemu/test-init" "$QT_TOP/scripts/mkinitrd.sh" \
@@ -80,7 +87,7 @@ qt_base_initrd() {
 		done
 		[ -z "$stale" ] && return 0
 	fi
-	sh "$QT_TOP/scripts/mkinitrd.sh" -k "$QT_TOP/build/kernel" -b "$QT_BUSYBOX" \
+	sh "$QT_TOP/scripts/mkinitrd.sh" -k "$QT_TOP/build/kernel" -b "$QT_BUSYBOX" $x \
 		-i "$QT_TOP/tests/qemu/test-init" -o "$base.$$" >"$QT_DIR/mkinitrd.log" 2>&1 ||
 		{ rm -f "$base.$$"; qt_abort "mkinitrd.sh failed: $(tail -n 5 "$QT_DIR/mkinitrd.log")"; }
 	mv "$base.$$" "$base"

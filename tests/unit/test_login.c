@@ -1081,6 +1081,9 @@ static void chap_values_that_break_the_rules_fail(void **state)
 		BAD_SEC(SEC, "CHAP_A=5\0CHAP_I=1\0CHAP_C=0xzz", "CHAP_C"),
 		BAD_SEC(SEC, "CHAP_A=5\0CHAP_I=1\0CHAP_C=0bA", "CHAP_C"),
 		BAD_SEC(SEC_T | ISCSI_STAGE_FULL_FEATURE, "CHAP_A=5", "stage 3"),
+		/* a target moving on before CHAP is done: no login without it */
+		BAD_SEC(SEC_T | ISCSI_STAGE_OPERATIONAL,
+			"CHAP_A=5\0CHAP_I=1\0CHAP_C=" CHAL16_HEX, "before CHAP"),
 	};
 	size_t i;
 
