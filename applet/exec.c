@@ -501,6 +501,9 @@ int execute(void)
 		bb_simple_error_msg_and_die("no iSCSI boot session came up");
 	}
 	write_system_files();
+	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN && (G.opts & OPT_k) && !G.prog
+	 && !(G.opts & OPT_n))
+		login_keeper();	/* stays, logging lost sessions in again */
 	return EXIT_SUCCESS;
 }
 

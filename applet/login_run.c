@@ -17,6 +17,7 @@
 #include <linux/netlink.h>
 #include <netinet/tcp.h>
 #include <net/if.h>
+#include <sys/un.h>
 #include "iscsi_init.h"
 #include "login.h"
 
@@ -336,7 +337,7 @@ static unsigned login_exchange(struct kconn *k, const uint8_t *req,
 {
 	struct iscsi_uevent ev;
 	unsigned long long until;
-	int rc;
+	int rc, hup = 0;
 
 	k->early_len = 0;
 	memset(&ev, 0, sizeof(ev));
@@ -349,9 +350,32 @@ static unsigned login_exchange(struct kconn *k, const uint8_t *req,
 	until = monotonic_ms() + RESPONSE_MS;
 	while (rc == 0 && !k->early_len && !k->conn_error) {
 		long long left = until - monotonic_ms();
-		int n = left > 0 ? nl_read(k, left) : 0;
 		struct nlmsghdr *nh = (struct nlmsghdr *)k->buf;
+		struct pollfd pfd[2];
+		int n = 0;
 
+		/* The kernel reports a connection the target closed only once
+		 * it reads or writes there: one closed before the bind (a
+		 * target refusing everyone, e.g. tgtd with no target) shows
+		 * on the socket itself. */
+		pfd[0].fd = k->nl;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = k->sock;
+		pfd[1].events = POLLRDHUP;
+		if (left > 0 && safe_poll(pfd, hup ? 1 : 2, left) > 0) {
+			if (pfd[0].revents)
+				n = recv(k->nl, k->buf, sizeof(k->buf), 0);
+			else if (!hup) {
+				/* closed: what it sent before comes within a moment */
+				hup = 1;
+				until = monotonic_ms() + 300;
+				continue;
+			}
+		}
+		if (n <= 0 && hup) {
+			k->conn_error = 1;
+			break;
+		}
 		if (n <= 0) {
 			*why = "no login response in time";
 			return 0;
@@ -785,4 +809,201 @@ void login_child(unsigned i)
 	}
 	memset(c, 0, sizeof(*c));
 	_exit(rc);
+}
+
+/* ---- -k: recovery ---- */
+
+/* sysfs attribute dir/name as a string (trailing newline dropped) into
+ * buf (size bytes); "" when absent. */
+static char *sysfs_attr(const char *dir, const char *name, char *buf,
+		unsigned size)
+{
+	char path[96];
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	n = open_read_close(path, buf, size - 1);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	*strchrnul(buf, '\n') = '\0';
+	return buf;
+}
+
+/* The plan's session behind kernel session sid (its target name,
+ * portal and iface name in sysfs, as session_params() set them), or -1:
+ * not one of ours. */
+static int session_by_sid(uint32_t sid)
+{
+	char dir[64], cdir[80], v[IBFT_NAME_MAX + 2], ip[PLAN_ADDRSTRLEN];
+	unsigned i;
+
+	sprintf(dir, "/sys/class/iscsi_session/session%u", sid);
+	sprintf(cdir, "/sys/class/iscsi_connection/connection%u:0", sid);
+	for (i = 0; i < G.plan.nr_sessions; i++) {
+		const struct plan_session *s = &G.plan.session[i];
+		const struct plan_nic *n = &G.plan.nic[s->nic];
+
+		if (G.sst[i].state != SESS_OK
+		 || strcmp(sysfs_attr(dir, "targetname", v, sizeof(v)), s->name) != 0
+		 || strcmp(sysfs_attr(cdir, "persistent_address", v, sizeof(v)),
+				ibft_addr_str(&s->ip, ip)) != 0
+		 || (unsigned)atoi(sysfs_attr(cdir, "persistent_port", v, sizeof(v)))
+				!= s->port
+		 || strncmp(sysfs_attr(dir, "ifacename", v, sizeof(v)), "iscsi-init.", 11)
+		 || strcmp(v + 11, n->label) != 0)
+			continue;
+		return i;
+	}
+	return -1;
+}
+
+/* In a child: session i's connection cid of kernel session sid failed;
+ * connect again, bind the new socket to the same connection, log in
+ * (the same ISID: the target reinstates the session) and start it.
+ * Exits 0, or as login_child() does. */
+static void recover_child(unsigned i, uint32_t sid, uint32_t cid)
+{
+	const struct plan_session *s = &G.plan.session[i];
+	const struct plan_nic *n = &G.plan.nic[s->nic];
+	struct kconn *k = xzalloc(sizeof(*k));
+	struct login_conv *c = xzalloc(sizeof(*c));
+	const char *why;
+	int rc;
+
+	rc = kconn_open(k, s);
+	if (rc)
+		_exit(rc);
+	k->sid = sid;
+	k->cid = cid;
+	conn_op(k, UEV_STOP_CONN, STOP_CONN_RECOVER);
+	k->sock = tcp_connect(&s->ip, s->port, n->dev,
+		plan_session_source(&G.plan, s), &why);
+	if (k->sock < 0) {
+		login_error(s, "connect", why);
+		_exit(EXIT_RETRY);
+	}
+	rc = bind_conn(k, s);
+	if (!rc) {
+		login_conv_setup(c, s, sid);
+		rc = converse(k, s, c, NULL, NULL);
+	}
+	memset(c, 0, sizeof(*c));
+	_exit(rc);
+}
+
+/* Is open-iscsi's iscsid running?  It listens on an abstract socket;
+ * then it recovers the sessions it adopted, and we stand aside. */
+static int iscsid_runs(void)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_LOCAL, SOCK_STREAM, 0), ok;
+	static const char name[] = "ISCSIADM_ABSTRACT_NAMESPACE";
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_LOCAL;
+	memcpy(sa.sun_path + 1, name, sizeof(name) - 1);
+	ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa,
+		offsetof(struct sockaddr_un, sun_path) + sizeof(name)) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+void login_keeper(void)
+{
+	struct kconn *k;
+	struct {
+		pid_t pid;
+		uint32_t sid, cid;
+		unsigned tries;
+		unsigned long long due;	/* monotonic_ms() of the next try, 0: none */
+	} *r;
+	unsigned i;
+
+	fflush_all();
+	if (xfork() != 0)
+		return;
+	setsid();
+	if (G.nl_fd >= 0)
+		close(G.nl_fd);
+	close(G.sig_fd[0]);
+	close(G.sig_fd[1]);
+	signal(SIGCHLD, SIG_DFL);
+	applet_name = "iscsi-init -k";
+	k = xzalloc(sizeof(*k));
+	r = xzalloc(sizeof(*r) * PLAN_MAX_SESSIONS);
+	if (kconn_open(k, &G.plan.session[0]) != 0)
+		_exit(EXIT_FAILURE);
+	if (G.opts & OPT_v)
+		bb_error_msg("pid %u: logging lost sessions in again", (unsigned)getpid());
+	for (;;) {
+		unsigned long long now = monotonic_ms(), next = now + 60 * 1000;
+		struct nlmsghdr *nh;
+		pid_t pid;
+		int n, status;
+
+		/* logins that ended: up again, or another try later */
+		while ((pid = wait_any_nohang(&status)) > 0) {
+			for (i = 0; i < G.plan.nr_sessions; i++) {
+				if (r[i].pid != pid)
+					continue;
+				r[i].pid = 0;
+				if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+					bb_error_msg("%s: %s: logged in again", G.plan.session[i].label,
+						G.plan.session[i].name);
+					r[i].tries = 0;
+					r[i].due = 0;
+				} else {
+					r[i].due = now + plan_retry_delay_ms(++r[i].tries, random());
+				}
+			}
+		}
+		for (i = 0; i < G.plan.nr_sessions; i++) {
+			if (!r[i].due || r[i].pid)
+				continue;
+			if (r[i].due <= now) {
+				fflush_all();
+				r[i].pid = xfork();
+				if (r[i].pid == 0)
+					recover_child(i, r[i].sid, r[i].cid);
+			} else if (r[i].due < next) {
+				next = r[i].due;
+			}
+		}
+		for (i = 0; i < G.plan.nr_sessions && !r[i].pid; i++)
+			;
+		if (i < G.plan.nr_sessions && next > now + 100)
+			next = now + 100;	/* a child runs: look for its end */
+		n = nl_read(k, next - now);
+		if (n < 0)
+			_exit(EXIT_FAILURE);
+		for (nh = (struct nlmsghdr *)k->buf; NLMSG_OK(nh, (unsigned)n);
+				nh = NLMSG_NEXT(nh, n)) {
+			struct iscsi_uevent *ev = NLMSG_DATA(nh);
+			int j;
+
+			/* the kernel's events have nlmsg_type 0: ev->type says */
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*ev))
+			 || ev->type != KEV_CONN_ERROR)
+				continue;
+			j = session_by_sid(ev->r.connerror.sid);
+			if (G.opts & OPT_v)
+				bb_error_msg("session %u: connection %u lost (error %u)%s",
+					ev->r.connerror.sid, ev->r.connerror.cid,
+					ev->r.connerror.error, j < 0 ? ", not ours" : "");
+			if (j < 0 || r[j].due || r[j].pid)
+				continue;	/* not ours, or being logged in again */
+			if (iscsid_runs()) {
+				bb_simple_error_msg("iscsid runs: it recovers the sessions now");
+				_exit(EXIT_SUCCESS);
+			}
+			bb_error_msg("%s: %s: connection lost (error %u); logging in again",
+				G.plan.session[j].label, G.plan.session[j].name,
+				ev->r.connerror.error);
+			r[j].sid = ev->r.connerror.sid;
+			r[j].cid = ev->r.connerror.cid;
+			r[j].due = monotonic_ms();
+		}
+	}
 }
