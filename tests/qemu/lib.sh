@@ -12,6 +12,7 @@
 #   QT_KEEP=1    keep build/qemu/NAME/ after a passing run (always kept
 #                after a failure: console.log there shows the guest side)
 #   QT_VERBOSE=1 print the guest's console after each VM
+#   QT_INITRD_EXTRA=DIR  qt_initrd adds DIR's tree to the initrd
 
 QT_SUITE=qemu
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/harness.sh"
@@ -96,11 +97,17 @@ qt_base_initrd() {
 # qt_initrd OUT RUN [POST]: the base initrd plus /etc/qt.conf saying what
 # the guest runs (RUN) and what it reports afterwards (POST), both shell
 # text for the test /init, and which modules it must not load
-# ($QT_NO_MODULES).  The kernel unpacks concatenated archives.
+# ($QT_NO_MODULES); with QT_INITRD_EXTRA=DIR, DIR's tree too (files a
+# test adds: programs, /etc files; see qt_initrd_prog).  The kernel
+# unpacks concatenated archives.
 qt_initrd() {
 	local out=$1 d=$QT_DIR/initrd-extra
 	qt_base_initrd
 	rm -rf "$d"
+	mkdir -p "$d"
+	if [ -n "${QT_INITRD_EXTRA:-}" ]; then
+		cp -a "$QT_INITRD_EXTRA/." "$d/" || qt_abort "qt_initrd: cannot copy $QT_INITRD_EXTRA"
+	fi
 	mkdir -p "$d/etc"
 	{
 		printf 'QT_RUN=%q\n' "$2"
@@ -111,6 +118,24 @@ qt_initrd() {
 	grep -q "\\$'" "$d/etc/qt.conf" && qt_abort "qt_initrd: use plain text in RUN/POST"
 	cp "$QT_BASE_INITRD" "$out"
 	(cd "$d" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 | gzip -n) >>"$out"
+}
+
+# qt_initrd_prog DIR PROG...: copy each program PROG (a path) into the
+# tree DIR at the same path, with the shared libraries and the dynamic
+# loader ldd lists for it (for QT_INITRD_EXTRA=DIR)
+qt_initrd_prog() {
+	local dir=$1 p l
+	shift
+	for p in "$@"; do
+		[ -x "$p" ] || qt_abort "qt_initrd_prog: no program $p"
+		mkdir -p "$dir$(dirname "$p")"
+		cp -L "$p" "$dir$p" || qt_abort "qt_initrd_prog: cannot copy $p"
+		for l in $(ldd "$p" | sed -n 's/.*=> *\(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+			[ -e "$dir$l" ] && continue
+			mkdir -p "$dir$(dirname "$l")"
+			cp -L "$l" "$dir$l" || qt_abort "qt_initrd_prog: cannot copy $l (for $p)"
+		done
+	done
 }
 
 # qt_vm [-n NS] [-a APPEND] [-N] [-s] [-M] [-C] [-w LINE COMMAND]... LOG --
