@@ -4,8 +4,8 @@
 # Here: reporting (qt_plan, qt_check, qt_pass, qt_fail, qt_expect_*),
 # cleanup at exit (qt_atexit, qt_stop_pid), packages (qt_need_pkgs), a
 # test's directory (qt_begin), network namespaces (qt_netns, qt_host_addr,
-# qt_wait_udp) and the servers tests run in them (qt_tgtd, qt_target,
-# qt_tgt_conns, qt_dnsmasq).  Every case prints exactly one "PASS: name" or "FAIL: name"
+# qt_wait_udp) and the servers tests run in them (qt_tgtd, qt_tgtd_stop,
+# qt_tgtd_restart, qt_target, qt_tgt_conns, qt_dnsmasq).  Every case prints exactly one "PASS: name" or "FAIL: name"
 # line; cases never reached print FAIL at exit.  Everything made is torn
 # down at exit, even on failure.  tests/lib/run-suite runs a suite's tests.
 #
@@ -187,9 +187,11 @@ qt_wait_udp() {
 
 # qt_tgtd VAR NS PORTAL: start a tgtd in network namespace NS listening on
 # PORTAL (ADDR:PORT); its control port number goes into VAR.  More portals:
-# qt_tgt_portal.  Stopped at exit (targets deleted, then the system).
+# qt_tgt_portal.  Stopped at exit (targets deleted, then the system), or
+# earlier with qt_tgtd_stop; qt_tgtd_restart starts it again.
+declare -A _qt_tgtd_pid=() _qt_tgtd_at=()
 qt_tgtd() {
-	local var=$1 ns=$2 portal=$3 ctl pid n
+	local var=$1 ns=$2 portal=$3 ctl
 	mkdir -p "$QT_LOCKDIR" || qt_abort "cannot make $QT_LOCKDIR"
 	# a control port no other tgtd on this machine uses (its socket is a
 	# file, shared by all namespaces)
@@ -200,10 +202,19 @@ qt_tgtd() {
 		rmdir "$QT_LOCKDIR/tgtd.$ctl"
 	done
 	qt_atexit "rmdir $QT_LOCKDIR/tgtd.$ctl"
+	qt_atexit "_qt_tgtd_stop $ctl"
+	_qt_tgtd_at[$ctl]="$ns $portal"
+	_qt_tgtd_start "$ctl"
+	printf -v "$var" '%s' "$ctl"
+}
+
+_qt_tgtd_start() {	# _qt_tgtd_start CTL: start tgtd CTL where qt_tgtd said
+	local ctl=$1 ns portal pid n
+	read -r ns portal <<<"${_qt_tgtd_at[$ctl]}"
 	ip netns exec "$ns" tgtd -f -C "$ctl" --iscsi "portal=$portal" \
-		>"$QT_DIR/tgtd.$ctl.log" 2>&1 </dev/null &
+		>>"$QT_DIR/tgtd.$ctl.log" 2>&1 </dev/null &
 	pid=$!
-	qt_atexit "_qt_tgtd_stop $ctl $pid"
+	_qt_tgtd_pid[$ctl]=$pid
 	for ((n = 0; n < 100; n++)); do
 		tgtadm -C "$ctl" --op show --mode system >/dev/null 2>&1 && break
 		kill -0 "$pid" 2>/dev/null || break
@@ -211,11 +222,22 @@ qt_tgtd() {
 	done
 	tgtadm -C "$ctl" --op show --mode system >/dev/null 2>&1 ||
 		qt_abort "tgtd did not start: $(tail -n 5 "$QT_DIR/tgtd.$ctl.log")"
-	printf -v "$var" '%s' "$ctl"
 }
 
-_qt_tgtd_stop() {	# _qt_tgtd_stop CTL PID
-	local tid
+# qt_tgtd_stop CTL: stop tgtd CTL now (its connections close, as when the
+# target's host goes down); qt_tgtd_restart CTL: start it again in the
+# same namespace on the same portal, with no targets (make them again:
+# qt_target_file; accounts too)
+qt_tgtd_stop() { _qt_tgtd_stop "$1"; }
+qt_tgtd_restart() {
+	[ -z "${_qt_tgtd_pid[$1]:-}" ] || qt_abort "qt_tgtd_restart: tgtd $1 is running"
+	_qt_tgtd_start "$1"
+}
+
+_qt_tgtd_stop() {	# _qt_tgtd_stop CTL
+	local tid pid=${_qt_tgtd_pid[$1]:-}
+	[ -n "$pid" ] || return 0
+	_qt_tgtd_pid[$1]=
 	for tid in $(tgtadm -C "$1" --op show --mode target 2>/dev/null |
 		sed -n 's/^Target \([0-9]*\):.*/\1/p'); do
 		tgtadm -C "$1" --op delete --mode target --tid "$tid" --force
@@ -223,12 +245,12 @@ _qt_tgtd_stop() {	# _qt_tgtd_stop CTL PID
 	tgtadm -C "$1" --op delete --mode system
 	# tgtd ignores SIGTERM: wait for it to go, SIGKILL as the last resort
 	local n=100
-	while kill -0 "$2" 2>/dev/null && [ $n -gt 0 ]; do
+	while kill -0 "$pid" 2>/dev/null && [ $n -gt 0 ]; do
 		sleep 0.1
 		n=$((n - 1))
 	done
-	kill -0 "$2" 2>/dev/null && kill -9 "$2"
-	wait "$2" 2>/dev/null
+	kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+	wait "$pid" 2>/dev/null
 	rm -f "/var/run/tgtd/socket.$1" "/var/run/tgtd/socket.$1.lock"
 }
 
