@@ -35,6 +35,7 @@ struct iscsi_uevent {
 		struct { uint32_t sid, cid, param, len; } set_param;
 		struct { uint32_t sid, cid; uint64_t conn_handle; uint32_t flag; } stop_conn;
 		struct { uint32_t sid; } d_session;
+		struct { uint32_t host_no, param, len; } set_host_param;
 		uint64_t size[3];
 	} u;
 	union {
@@ -56,6 +57,8 @@ enum {
 	UEV_CREATE_SESSION = 11, UEV_DESTROY_SESSION, UEV_CREATE_CONN,
 	UEV_DESTROY_CONN, UEV_BIND_CONN, UEV_SET_PARAM, UEV_START_CONN,
 	UEV_STOP_CONN, UEV_SEND_PDU,
+	UEV_SET_HOST_PARAM = 26,
+	HOST_PARAM_NETDEV_NAME = 2,	/* enum iscsi_host_param */
 	KEV_RECV_PDU = 101, KEV_CONN_ERROR, KEV_IF_ERROR,
 	STOP_CONN_TERM = 1, STOP_CONN_RECOVER = 3,
 	/* enum iscsi_param */
@@ -476,6 +479,22 @@ static int tcp_connect(const struct ibft_addr *ip, unsigned port,
 
 /* ---- one login ---- */
 
+/* The SCSI host's network device, as iscsistart sets it: the real root's
+ * iscsid binds its own connections for the session to it. */
+static int set_host_netdev(struct kconn *k, const char *dev)
+{
+	struct iscsi_uevent ev;
+	int rc;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = UEV_SET_HOST_PARAM;
+	ev.u.set_host_param.host_no = k->host_no;
+	ev.u.set_host_param.param = HOST_PARAM_NETDEV_NAME;
+	ev.u.set_host_param.len = strlen(dev) + 1;
+	rc = nl_call(k, &ev, dev, ev.u.set_host_param.len);
+	return rc == -ENOSYS || rc == -EINVAL ? 0 : rc;
+}
+
 /* The session's identity as open-iscsi keeps it, so that the real root's
  * iscsid finds it in sysfs and takes it over. */
 static int session_params(struct kconn *k, const struct plan_session *s,
@@ -485,7 +504,8 @@ static int session_params(struct kconn *k, const struct plan_session *s,
 	char iface[PLAN_IFNAMSIZ + 16];
 
 	sprintf(iface, "iscsi-init.%s", n->label);
-	return set_param(k, P_TARGET_NAME, s->name)
+	return (n->dev[0] ? set_host_netdev(k, n->dev) : 0)
+		| set_param(k, P_TARGET_NAME, s->name)
 		| set_param(k, P_PERSISTENT_ADDRESS, portal_ip)
 		| set_num(k, P_PERSISTENT_PORT, s->port)
 		| set_num(k, P_SESS_RECOVERY_TMO, RECOVERY_TMO)
