@@ -500,48 +500,62 @@ static int set_host_netdev(struct kconn *k, const char *dev)
 static int session_params(struct kconn *k, const struct plan_session *s,
 		const char *portal_ip)
 {
+	/* numbers: open-iscsi's defaults (recovery, abort, LU and target
+	 * reset timeouts; NOP-Out timeout and interval), in seconds */
+	static const uint8_t num[][2] = {
+		{ P_SESS_RECOVERY_TMO, RECOVERY_TMO }, { P_ABORT_TMO, ABORT_TMO },
+		{ P_LU_RESET_TMO, RESET_TMO }, { P_TGT_RESET_TMO, RESET_TMO },
+		{ P_PING_TMO, NOOP_TIMEOUT }, { P_RECV_TMO, NOOP_INTERVAL },
+	};
+	static const uint8_t str_id[] = {
+		P_TARGET_NAME, P_PERSISTENT_ADDRESS, P_USERNAME, P_PASSWORD,
+		P_USERNAME_IN, P_PASSWORD_IN, P_IFACE_NAME, P_INITIATOR_NAME,
+	};
 	const struct plan_nic *n = &G.plan.nic[s->nic];
 	char iface[PLAN_IFNAMSIZ + 16];
+	const char *str[] = {
+		s->name, portal_ip, s->chap_name, s->chap_secret,
+		s->rchap_name, s->rchap_secret, iface, G.plan.initiator,
+	};
+	unsigned i;
+	int rc = (n->dev[0] ? set_host_netdev(k, n->dev) : 0)
+		| set_num(k, P_PERSISTENT_PORT, s->port);
 
 	sprintf(iface, "iscsi-init.%s", n->label);
-	return (n->dev[0] ? set_host_netdev(k, n->dev) : 0)
-		| set_param(k, P_TARGET_NAME, s->name)
-		| set_param(k, P_PERSISTENT_ADDRESS, portal_ip)
-		| set_num(k, P_PERSISTENT_PORT, s->port)
-		| set_num(k, P_SESS_RECOVERY_TMO, RECOVERY_TMO)
-		| set_param(k, P_USERNAME, s->chap_name)
-		| set_param(k, P_PASSWORD, s->chap_secret)
-		| set_param(k, P_USERNAME_IN, s->rchap_name)
-		| set_param(k, P_PASSWORD_IN, s->rchap_secret)
-		| set_num(k, P_ABORT_TMO, ABORT_TMO)
-		| set_num(k, P_LU_RESET_TMO, RESET_TMO)
-		| set_num(k, P_TGT_RESET_TMO, RESET_TMO)
-		| set_num(k, P_PING_TMO, NOOP_TIMEOUT)
-		| set_num(k, P_RECV_TMO, NOOP_INTERVAL)
-		| set_param(k, P_IFACE_NAME, iface)
-		| set_param(k, P_INITIATOR_NAME, G.plan.initiator);
+	for (i = 0; i < ARRAY_SIZE(str_id); i++)
+		rc |= set_param(k, str_id[i], str[i]);
+	for (i = 0; i < ARRAY_SIZE(num); i++)
+		rc |= set_num(k, num[i][0], num[i][1]);
+	return rc;
 }
 
-/* What was negotiated, then the connection starts. */
+/* What was negotiated (RFC 7143 section 13), then ExpStatSN and the
+ * target's TPGT; the connection starts. */
 static int full_feature(struct kconn *k, const struct login_conv *c)
 {
-	const struct login_params *p = &c->nego.result;
+#define F(f) offsetof(struct login_params, f) / 4
+	static const uint8_t neg[][2] = {
+		{ P_MAX_RECV_DLENGTH, F(max_recv_dsl) },
+		{ P_MAX_XMIT_DLENGTH, F(max_xmit_dsl) },
+		{ P_HDRDGST_EN, F(header_digest) },	/* LOGIN_DIGEST_CRC32C: 1 */
+		{ P_DATADGST_EN, F(data_digest) },
+		{ P_INITIAL_R2T_EN, F(initial_r2t) },
+		{ P_MAX_R2T, F(max_outstanding_r2t) },
+		{ P_IMM_DATA_EN, F(immediate_data) },
+		{ P_FIRST_BURST, F(first_burst) },
+		{ P_MAX_BURST, F(max_burst) },
+		{ P_PDU_INORDER_EN, F(data_pdu_in_order) },
+		{ P_DATASEQ_INORDER_EN, F(data_seq_in_order) },
+		{ P_ERL, F(error_recovery_level) },
+	};
+#undef F
+	const uint32_t *p = (const uint32_t *)&c->nego.result;
+	unsigned i;
+	int rc = 0;
 
-	return set_num(k, P_MAX_RECV_DLENGTH, p->max_recv_dsl)
-		| set_num(k, P_MAX_XMIT_DLENGTH, p->max_xmit_dsl)
-		| set_num(k, P_HDRDGST_EN, p->header_digest != LOGIN_DIGEST_NONE)
-		| set_num(k, P_DATADGST_EN, p->data_digest != LOGIN_DIGEST_NONE)
-		| set_num(k, P_INITIAL_R2T_EN, p->initial_r2t)
-		| set_num(k, P_MAX_R2T, p->max_outstanding_r2t)
-		| set_num(k, P_IMM_DATA_EN, p->immediate_data)
-		| set_num(k, P_FIRST_BURST, p->first_burst)
-		| set_num(k, P_MAX_BURST, p->max_burst)
-		| set_num(k, P_PDU_INORDER_EN, p->data_pdu_in_order)
-		| set_num(k, P_DATASEQ_INORDER_EN, p->data_seq_in_order)
-		| set_num(k, P_ERL, 0)
-		| set_num(k, P_IFMARKER_EN, 0)
-		| set_num(k, P_OFMARKER_EN, 0)
-		| set_num(k, P_EXP_STATSN, c->statsn + 1)
+	for (i = 0; i < ARRAY_SIZE(neg); i++)
+		rc |= set_num(k, neg[i][0], p[neg[i][1]]);
+	return rc | set_num(k, P_EXP_STATSN, c->statsn + 1)
 		| set_num(k, P_TPGT, c->tpgt >= 0 ? (unsigned)c->tpgt : G.plan.tpgt)
 		| conn_op(k, UEV_START_CONN, 0);
 }
