@@ -659,7 +659,9 @@ static int converse(struct kconn *k, const struct plan_session *s,
 	return 0;
 }
 
-static void login_conv_setup(struct login_conv *c, const struct plan_session *s,
+/* c for session s of kernel session sid.  0, or -1 after a line when
+ * mutual CHAP finds no random bytes for its challenge. */
+static int login_conv_setup(struct login_conv *c, const struct plan_session *s,
 		uint32_t sid)
 {
 	memset(c, 0, sizeof(*c));
@@ -686,20 +688,28 @@ static void login_conv_setup(struct login_conv *c, const struct plan_session *s,
 	c->ours.default_time2wait = 2;
 	c->ours.default_time2retain = 0;
 	c->ours.max_outstanding_r2t = 1;
-	if (open_read_close("/dev/urandom", c->rnd, sizeof(c->rnd)) != sizeof(c->rnd))
-		c->rnd[0] ^= (uint8_t)monotonic_us();	/* mutual CHAP then fails */
+	if (s->rchap_secret[0]
+	 && open_read_close("/dev/urandom", c->rnd, sizeof(c->rnd)) != sizeof(c->rnd)) {
+		login_error(s, "login", "mutual CHAP: can't read /dev/urandom");
+		return -1;
+	}
+	return 0;
 }
 
-static int kconn_open(struct kconn *k, const struct plan_session *s)
+/* k's netlink socket; the transport's handle is handle, or (0) read from
+ * sysfs.  0, or an exit status after a line. */
+static int kconn_open(struct kconn *k, const struct plan_session *s,
+		uint64_t handle)
 {
 	struct sockaddr_nl sa;
-	char *h;
+	char *h = NULL;
 
 	memset(k, 0, offsetof(struct kconn, early));
 	k->sock = -1;
 	k->sid = NO_SID;
-	h = xmalloc_open_read_close("/sys/class/iscsi_transport/tcp/handle", NULL);
-	k->handle = h ? strtoull(h, NULL, 10) : 0;
+	if (!handle)
+		h = xmalloc_open_read_close("/sys/class/iscsi_transport/tcp/handle", NULL);
+	k->handle = h ? strtoull(h, NULL, 10) : handle;
 	free(h);
 	k->nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ISCSI_PROTO);
 	if (!k->handle || k->nl < 0) {
@@ -800,7 +810,7 @@ void login_child(unsigned i)
 
 	dying = k;
 	signal(SIGTERM, stop_login);
-	rc = kconn_open(k, s);
+	rc = kconn_open(k, s, 0);
 	while (rc == 0) {
 		/* the connection first: a target that does not answer leaves
 		 * nothing in the kernel */
@@ -814,11 +824,10 @@ void login_child(unsigned i)
 		rc = create_session(k, s);
 		if (!rc)
 			rc = bind_conn(k, s);
-		if (!rc) {
-			login_conv_setup(c, s, k->sid);
-			rc = converse(k, s, c, redirects < REDIRECTS_MAX ? &ip : NULL,
-				&port);
-		}
+		if (!rc)
+			rc = login_conv_setup(c, s, k->sid) ? EXIT_LOGIN_FINAL
+				: converse(k, s, c, redirects < REDIRECTS_MAX ? &ip : NULL,
+					&port);
 		if (rc == 0)
 			break;
 		teardown(k);
@@ -895,8 +904,10 @@ static int session_by_sid(uint32_t sid)
 /* In a child: session i's connection cid of kernel session sid failed;
  * connect again, bind the new socket to the same connection, log in
  * (the same ISID: the target reinstates the session) and start it.
- * Exits 0, or as login_child() does. */
-static void recover_child(unsigned i, uint32_t sid, uint32_t cid)
+ * Exits 0, or as login_child() does.  Needs no /sys: after switch_root
+ * the resident child may no longer see it. */
+static void recover_child(unsigned i, uint32_t sid, uint32_t cid,
+		uint64_t handle)
 {
 	const struct plan_session *s = &G.plan.session[i];
 	const struct plan_nic *n = &G.plan.nic[s->nic];
@@ -905,7 +916,7 @@ static void recover_child(unsigned i, uint32_t sid, uint32_t cid)
 	const char *why;
 	int rc;
 
-	rc = kconn_open(k, s);
+	rc = kconn_open(k, s, handle);
 	if (rc)
 		_exit(rc);
 	k->sid = sid;
@@ -918,10 +929,9 @@ static void recover_child(unsigned i, uint32_t sid, uint32_t cid)
 		_exit(EXIT_RETRY);
 	}
 	rc = bind_conn(k, s);
-	if (!rc) {
-		login_conv_setup(c, s, sid);
-		rc = converse(k, s, c, NULL, NULL);
-	}
+	if (!rc)
+		rc = login_conv_setup(c, s, sid) ? EXIT_LOGIN_FINAL
+			: converse(k, s, c, NULL, NULL);
 	memset(c, 0, sizeof(*c));
 	_exit(rc);
 }
@@ -953,7 +963,9 @@ void login_keeper(void)
 		unsigned tries;
 		unsigned long long due;	/* monotonic_ms() of the next try, 0: none */
 	} *r;
-	unsigned i;
+	struct dirent *de;
+	DIR *dir;
+	unsigned i, sid;
 
 	fflush_all();
 	if (xfork() != 0)
@@ -967,8 +979,21 @@ void login_keeper(void)
 	applet_name = "iscsi-init -k";
 	k = xzalloc(sizeof(*k));
 	r = xzalloc(sizeof(*r) * PLAN_MAX_SESSIONS);
-	if (kconn_open(k, &G.plan.session[0]) != 0)
+	if (kconn_open(k, &G.plan.session[0], 0) != 0)
 		_exit(EXIT_FAILURE);
+	/* Our sessions' numbers, now: after switch_root /sys may be gone. */
+	for (i = 0; i < G.plan.nr_sessions; i++)
+		r[i].sid = NO_SID;
+	dir = opendir("/sys/class/iscsi_session");
+	while (dir && (de = readdir(dir)) != NULL) {
+		int j;
+
+		if (sscanf(de->d_name, "session%u", &sid) == 1
+		 && (j = session_by_sid(sid)) >= 0)
+			r[j].sid = sid;
+	}
+	if (dir)
+		closedir(dir);
 	if (G.opts & OPT_v)
 		bb_error_msg("pid %u: logging lost sessions in again", (unsigned)getpid());
 	for (;;) {
@@ -1000,7 +1025,7 @@ void login_keeper(void)
 				fflush_all();
 				r[i].pid = xfork();
 				if (r[i].pid == 0)
-					recover_child(i, r[i].sid, r[i].cid);
+					recover_child(i, r[i].sid, r[i].cid, k->handle);
 			} else if (r[i].due < next) {
 				next = r[i].due;
 			}
@@ -1021,7 +1046,8 @@ void login_keeper(void)
 			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*ev))
 			 || ev->type != KEV_CONN_ERROR)
 				continue;
-			j = session_by_sid(ev->r.connerror.sid);
+			for (j = G.plan.nr_sessions; --j >= 0 && r[j].sid != ev->r.connerror.sid; )
+				;
 			if (G.opts & OPT_v)
 				bb_error_msg("session %u: connection %u lost (error %u)%s",
 					ev->r.connerror.sid, ev->r.connerror.cid,
@@ -1035,7 +1061,6 @@ void login_keeper(void)
 			bb_error_msg("%s: %s: connection lost (error %u); logging in again",
 				G.plan.session[j].label, G.plan.session[j].name,
 				ev->r.connerror.error);
-			r[j].sid = ev->r.connerror.sid;
 			r[j].cid = ev->r.connerror.cid;
 			r[j].due = monotonic_ms();
 		}
