@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "login.h"
 
@@ -389,4 +390,40 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 		}
 	}
 	return operational(c, &r, c->text, tl, pdu, size, err, errlen);
+}
+
+int login_target_address(const char *v, char *host, size_t size,
+		unsigned *port)
+{
+	const char *end, *p;
+	unsigned long n;
+	size_t len;
+
+	if (*v == '[') {
+		end = strchr(++v, ']');
+		if (!end)
+			return -1;
+		p = end + 1;
+	} else {
+		end = v + strcspn(v, ":,");
+		p = end;
+	}
+	len = end - v;
+	if (!len || len >= size)
+		return -1;
+	memcpy(host, v, len);
+	host[len] = '\0';
+	*port = 3260;
+	if (*p == ':') {
+		char *e;
+
+		if (p[1] < '0' || p[1] > '9')
+			return -1;
+		n = strtoul(p + 1, &e, 10);
+		if (n < 1 || n > 65535)
+			return -1;
+		*port = n;
+		p = e;
+	}
+	return *p && *p != ',' ? -1 : 0;
 }

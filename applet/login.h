@@ -83,4 +83,13 @@ size_t login_conv_start(struct login_conv *c, uint8_t *pdu, size_t size,
 long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 		uint8_t *pdu, size_t size, char *err, size_t errlen);
 
+/* A TargetAddress value (RFC 7143 section 13.8): "domainname[:port]
+ * [,portal-group-tag]", an IPv6 address in brackets, into host (size
+ * bytes, brackets dropped) and port (3260 when none is given).  Returns
+ * 0, or -1 when malformed: empty host, no closing bracket, a port that is
+ * not a number from 1 to 65535, text after the port but ",TAG", or a
+ * host longer than size - 1. */
+int login_target_address(const char *v, char *host, size_t size,
+		unsigned *port);
+
 #endif

@@ -573,36 +573,15 @@ static void login_error(const struct plan_session *s, const char *what,
 		n->dev[0] ? n->dev : n->label, what, why);
 }
 
-/* A redirect's TargetAddress ("10.0.0.9:3260,1", "[fd00::9]:3260,1",
- * "10.0.0.9") into ip and port.  0, or -1 (a name, or malformed). */
+/* A redirect's TargetAddress into ip and port (login_target_address()).
+ * 0, or -1 (a host name, or malformed). */
 static int parse_target_address(const char *v, struct ibft_addr *ip,
 		unsigned *port)
 {
 	char host[64];
-	const char *end, *p;
-	size_t len;
 
-	if (*v == '[') {
-		end = strchr(++v, ']');
-		p = end ? end + 1 : NULL;
-	} else {
-		end = v + strcspn(v, ":,");
-		p = end;
-	}
-	if (!end || (len = end - v) >= sizeof(host))
+	if (login_target_address(v, host, sizeof(host), port) != 0)
 		return -1;
-	memcpy(host, v, len);
-	host[len] = '\0';
-	*port = 3260;
-	if (*p == ':') {
-		*port = bb_strtou(p + 1, (char **)&p, 10);
-		if (errno && errno != EINVAL)
-			return -1;
-		if (!*port || *port > 65535 || (*p && *p != ','))
-			return -1;
-	} else if (*p && *p != ',') {
-		return -1;
-	}
 	memset(ip, 0, sizeof(*ip));
 	if (inet_pton(AF_INET, host, ip->a) == 1)
 		ip->family = IBFT_AF_INET;

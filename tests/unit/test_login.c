@@ -1269,10 +1269,47 @@ static void no_request_or_error_line_carries_a_secret(void **state)
 	assert_true(S.scans >= 4);
 }
 
+/* ---- TargetAddress (redirects) ---- */
+
+static void target_address_forms(void **state)
+{
+	static const struct {
+		const char *v, *host;
+		unsigned port;
+	} ok[] = {
+		{ "10.0.0.9:3261,1", "10.0.0.9", 3261 },
+		{ "10.0.0.9", "10.0.0.9", 3260 },
+		{ "10.0.0.9,2", "10.0.0.9", 3260 },
+		{ "[fd00::9]:860,1", "fd00::9", 860 },
+		{ "[fd00::9]", "fd00::9", 3260 },
+		{ "san.example:3262", "san.example", 3262 },
+	};
+	static const char *const bad[] = {
+		"", ":3260", "[fd00::9", "[]:3260", "10.0.0.9:", "10.0.0.9:0",
+		"10.0.0.9:65536", "10.0.0.9:32x", "10.0.0.9:-1", "[fd00::9]x",
+		"10.0.0.9:3260x",
+		"a-host-name-longer-than-the-buffer-the-caller-gave.example.org.x",
+	};
+	char host[64];
+	unsigned port, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		port = 0;
+		if (login_target_address(ok[i].v, host, sizeof(host), &port) != 0
+		 || strcmp(host, ok[i].host) != 0 || port != ok[i].port)
+			fail_msg("'%s': got '%s' port %u", ok[i].v, host, port);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (login_target_address(bad[i], host, 48, &port) != -1)
+			fail_msg("'%s' was taken: '%s' port %u", bad[i], host, port);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup(name, setup)
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(target_address_forms),
 		T(login_without_chap_reaches_full_feature),
 		T(target_that_stays_in_security_gets_an_empty_request),
 		T(keys_the_target_offers_are_answered_before_full_feature),
