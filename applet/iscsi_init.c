@@ -44,8 +44,8 @@
 //usage:     "\n	-t SEC	Give up after SEC seconds (default 60)"
 //usage:	IF_FEATURE_ISCSI_INIT_LOGIN(
 //usage:     "\n	-x PROG	Log in with PROG (iscsistart) instead of the built-in login"
-//usage:     "\n	-A ALGS	CHAP algorithms to offer, in order (md5,sha1,sha256,sha3-256;"
-//usage:     "\n		default md5)"
+//usage:     "\n	-A ALGS	CHAP algorithms the built-in login offers, in order:"
+//usage:     "\n		md5,sha1,sha256,sha3-256 or 5-8 (default md5)"
 //usage:	)
 //usage:	IF_NOT_FEATURE_ISCSI_INIT_LOGIN(
 //usage:     "\n	-x PROG	Run PROG instead of iscsistart"
@@ -141,7 +141,7 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 	(void)algs;
 	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN && algs && login_chap_list(algs) != 0)
 		bb_error_msg_and_die("-A: %s: CHAP algorithms are md5, sha1, sha256, "
-			"sha3-256 (or 5-8), at most four", algs);
+			"sha3-256 (or 5-8), each once", algs);
 	/* -s shows what -p prints; -d says which DHCP: without them, no use */
 	if (((G.opts & OPT_s) && !(G.opts & OPT_p))
 	 || ((G.opts & OPT_d) && !(G.opts & OPT_i)))

@@ -195,8 +195,9 @@ void dhcp_stop(unsigned i);
 
 /*** login_run.c (FEATURE_ISCSI_INIT_LOGIN) ***/
 /* -A LIST: the CHAP algorithms to offer, in order, as names (md5, sha1,
- * sha256, sha3-256) or CHAP_A numbers (5-8), comma-separated, into
- * G.chap.  0, or -1 for an unknown one or more than four. */
+ * sha256, sha3-256, any case) or CHAP_A numbers (5-8), comma-separated,
+ * into G.chap.  0, or -1 for an unknown one, one named twice, or more
+ * than four. */
 int login_chap_list(const char *list);
 /* In a child of the executor: log session i in through the kernel's
  * iSCSI transport (RFC 7143 login, CHAP from the plan), start it and
@@ -207,7 +208,9 @@ int login_chap_list(const char *list);
  * protocol error).  Secrets go only to the kernel, never to output. */
 void login_child(unsigned i) NORETURN;
 /* -k: the resident child that logs each session's connection in again
- * whenever the kernel reports it failed, for as long as it runs. */
+ * whenever the kernel reports it failed, and tries again the paths that
+ * did not come up on a configured NIC (unless refused for good), with
+ * backoff, for as long as it runs. */
 void login_keeper(void);
 
 /*** state.c ***/

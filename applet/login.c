@@ -332,6 +332,16 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 			memcpy(c->redirect, v, vl);
 			c->redirect[vl] = '\0';
 		}
+		if (c->step == LOGIN_SEC_CHAP_A) {
+			/* tgtd, e.g., refuses a CHAP_A list with nothing it knows */
+			char offer[32];
+
+			if (chap_a_offer(c->hashes, c->nhashes, offer, sizeof(offer)))
+				offer[0] = '\0';
+			return fail(c, c->status, err, errlen, "target refused the login:"
+				" %s, answering CHAP_A=%s (does it speak these CHAP"
+				" algorithms? see -A)", msg, offer);
+		}
 		return fail(c, c->status, err, errlen, "target refused the login: %s",
 			msg);
 	}

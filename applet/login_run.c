@@ -167,8 +167,8 @@ static const struct chap_hash hashes[] = {
 int login_chap_list(const char *list)
 {
 	static const char names[] ALIGN1 = "md5\0sha1\0sha256\0sha3-256\0";
-	char *copy = xstrdup(list), *p = copy, *w;
-	unsigned n = 0;
+	char *copy = str_tolower(xstrdup(list)), *p = copy, *w;
+	unsigned n = 0, j;
 
 	while ((w = strsep(&p, ",")) != NULL) {
 		int k = index_in_strings(names, w);
@@ -176,6 +176,9 @@ int login_chap_list(const char *list)
 
 		if (k < 0 && !errno && num >= CHAP_MD5 && num <= CHAP_SHA3_256)
 			k = num - CHAP_MD5;
+		for (j = 0; k >= 0 && j < n; j++)
+			if (G.chap[j].alg == hashes[k].alg)
+				k = -1;		/* named twice */
 		if (k < 0 || n == ARRAY_SIZE(G.chap)) {
 			free(copy);
 			return -1;
@@ -560,6 +563,10 @@ static int full_feature(struct kconn *k, const struct login_conv *c)
 		| conn_op(k, UEV_START_CONN, 0);
 }
 
+/* -k's children after a failed try that was not the 1st, 2nd, 4th, 8th
+ * ...: a long outage does not fill the console */
+static smallint quiet;
+
 /* "iscsi-init: target0: iqn... at 10.0.2.100:3260 via eth0: login: WHY" */
 static void login_error(const struct plan_session *s, const char *what,
 		const char *why)
@@ -568,6 +575,8 @@ static void login_error(const struct plan_session *s, const char *what,
 	char ip[PLAN_ADDRSTRLEN];
 	int v6 = s->ip.family == IBFT_AF_INET6;
 
+	if (quiet)
+		return;
 	bb_error_msg("%s: %s at %s%s%s:%u via %s: %s: %s", s->label, s->name,
 		v6 ? "[" : "", ibft_addr_str(&s->ip, ip), v6 ? "]" : "", s->port,
 		n->dev[0] ? n->dev : n->label, what, why);
@@ -593,9 +602,12 @@ static int parse_target_address(const char *v, struct ibft_addr *ip,
 }
 
 /* Run the login conversation on k's bound connection, then go full
- * feature.  Returns 0, or an exit status (EXIT_*) after one line. */
+ * feature.  Returns 0, an exit status (EXIT_*) after one line, or -1
+ * when redirected (the redirects-th time) to redirect:*rport, which the
+ * caller is to follow; after REDIRECTS_MAX, a redirect is a failure. */
 static int converse(struct kconn *k, const struct plan_session *s,
-		struct login_conv *c, struct ibft_addr *redirect, unsigned *rport)
+		struct login_conv *c, struct ibft_addr *redirect, unsigned *rport,
+		unsigned redirects)
 {
 	uint8_t *req = xmalloc(ISCSI_LOGIN_PDU_MAX);
 	uint8_t *rsp = xmalloc(ISCSI_LOGIN_PDU_MAX + 4);
@@ -625,9 +637,17 @@ static int converse(struct kconn *k, const struct plan_session *s,
 	if (why) {
 		if (!rc)
 			rc = c->status == LOGIN_STATUS_FINAL ? EXIT_LOGIN_FINAL : EXIT_RETRY;
-		if (c->status == LOGIN_STATUS_REDIRECT && redirect
-		 && parse_target_address(c->redirect, redirect, rport) == 0)
-			return -1;	/* follow it */
+		if (c->status == LOGIN_STATUS_REDIRECT) {
+			if (redirects >= REDIRECTS_MAX) {
+				snprintf(err + strlen(err), sizeof(err) - strlen(err),
+					", after %u redirects", redirects);
+			} else if (parse_target_address(c->redirect, redirect, rport) == 0) {
+				return -1;	/* follow it */
+			} else {
+				snprintf(err + strlen(err), sizeof(err) - strlen(err),
+					", to a TargetAddress that is no IP address and port");
+			}
+		}
 		login_error(s, "login", why);
 		return rc;
 	}
@@ -728,7 +748,8 @@ static int bind_conn(struct kconn *k, const struct plan_session *s)
 	return 0;
 }
 
-/* The session and connection k made go again (nothing half-done). */
+/* The session and connection k made go again (nothing half-done); what
+ * the kernel said of that connection is forgotten. */
 static void teardown(struct kconn *k)
 {
 	if (k->sid != NO_SID) {
@@ -740,6 +761,8 @@ static void teardown(struct kconn *k)
 	if (k->sock >= 0)
 		close(k->sock);
 	k->sock = -1;
+	k->conn_error = 0;
+	k->early_len = 0;
 }
 
 /* The executor stops a login at -t: what it made goes with it. */
@@ -775,6 +798,57 @@ static int create_session(struct kconn *k, const struct plan_session *s)
 	return EXIT_RETRY;
 }
 
+/* sysfs attribute dir/name as a string (trailing newline dropped) into
+ * buf (size bytes); "" when absent. */
+static char *sysfs_attr(const char *dir, const char *name, char *buf,
+		unsigned size)
+{
+	char path[96];
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	n = open_read_close(path, buf, size - 1);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	*strchrnul(buf, '\n') = '\0';
+	return buf;
+}
+
+/* Is kernel session sid the plan's session i: its target name, portal
+ * and iface name in sysfs as session_params() set them? */
+static int session_is(uint32_t sid, unsigned i)
+{
+	const struct plan_session *s = &G.plan.session[i];
+	const struct plan_nic *n = &G.plan.nic[s->nic];
+	char dir[64], cdir[80], v[IBFT_NAME_MAX + 2], ip[PLAN_ADDRSTRLEN];
+
+	sprintf(dir, "/sys/class/iscsi_session/session%u", sid);
+	sprintf(cdir, "/sys/class/iscsi_connection/connection%u:0", sid);
+	return strcmp(sysfs_attr(dir, "targetname", v, sizeof(v)), s->name) == 0
+		&& strcmp(sysfs_attr(cdir, "persistent_address", v, sizeof(v)),
+			ibft_addr_str(&s->ip, ip)) == 0
+		&& (unsigned)atoi(sysfs_attr(cdir, "persistent_port", v, sizeof(v)))
+			== s->port
+		&& strncmp(sysfs_attr(dir, "ifacename", v, sizeof(v)), "iscsi-init.", 11) == 0
+		&& strcmp(v + 11, n->label) == 0;
+}
+
+/* The kernel session that is the plan's session i, or NO_SID. */
+static uint32_t session_find(unsigned i)
+{
+	struct dirent *de;
+	DIR *dir = opendir("/sys/class/iscsi_session");
+	unsigned sid, found = NO_SID;
+
+	while (dir && found == NO_SID && (de = readdir(dir)) != NULL)
+		if (sscanf(de->d_name, "session%u", &sid) == 1 && session_is(sid, i))
+			found = sid;
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
 void login_child(unsigned i)
 {
 	const struct plan_session *s = &G.plan.session[i];
@@ -787,6 +861,15 @@ void login_child(unsigned i)
 	char path[64];
 	int rc;
 
+	/* Logged in already (iscsi-init run twice): as iscsistart's "session
+	 * exists", that is the session. */
+	k->sid = session_find(i);
+	if (k->sid != NO_SID) {
+		if (G.opts & OPT_v)
+			bb_error_msg("%s: %s: logged in already (session %u)", s->label,
+				s->name, k->sid);
+		_exit(0);
+	}
 	dying = k;
 	signal(SIGTERM, stop_login);
 	rc = kconn_open(k, s, 0);
@@ -805,8 +888,7 @@ void login_child(unsigned i)
 			rc = bind_conn(k, s);
 		if (!rc)
 			rc = login_conv_setup(c, s, k->sid) ? EXIT_LOGIN_FINAL
-				: converse(k, s, c, redirects < REDIRECTS_MAX ? &ip : NULL,
-					&port);
+				: converse(k, s, c, &ip, &port, redirects);
 		if (rc == 0)
 			break;
 		teardown(k);
@@ -835,51 +917,6 @@ void login_child(unsigned i)
 
 /* ---- -k: recovery ---- */
 
-/* sysfs attribute dir/name as a string (trailing newline dropped) into
- * buf (size bytes); "" when absent. */
-static char *sysfs_attr(const char *dir, const char *name, char *buf,
-		unsigned size)
-{
-	char path[96];
-	int n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	n = open_read_close(path, buf, size - 1);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	*strchrnul(buf, '\n') = '\0';
-	return buf;
-}
-
-/* The plan's session behind kernel session sid (its target name,
- * portal and iface name in sysfs, as session_params() set them), or -1:
- * not one of ours. */
-static int session_by_sid(uint32_t sid)
-{
-	char dir[64], cdir[80], v[IBFT_NAME_MAX + 2], ip[PLAN_ADDRSTRLEN];
-	unsigned i;
-
-	sprintf(dir, "/sys/class/iscsi_session/session%u", sid);
-	sprintf(cdir, "/sys/class/iscsi_connection/connection%u:0", sid);
-	for (i = 0; i < G.plan.nr_sessions; i++) {
-		const struct plan_session *s = &G.plan.session[i];
-		const struct plan_nic *n = &G.plan.nic[s->nic];
-
-		if (G.sst[i].state != SESS_OK
-		 || strcmp(sysfs_attr(dir, "targetname", v, sizeof(v)), s->name) != 0
-		 || strcmp(sysfs_attr(cdir, "persistent_address", v, sizeof(v)),
-				ibft_addr_str(&s->ip, ip)) != 0
-		 || (unsigned)atoi(sysfs_attr(cdir, "persistent_port", v, sizeof(v)))
-				!= s->port
-		 || strncmp(sysfs_attr(dir, "ifacename", v, sizeof(v)), "iscsi-init.", 11)
-		 || strcmp(v + 11, n->label) != 0)
-			continue;
-		return i;
-	}
-	return -1;
-}
-
 /* In a child: session i's connection cid of kernel session sid failed;
  * connect again, bind the new socket to the same connection, log in
  * (the same ISID: the target reinstates the session) and start it.
@@ -892,6 +929,8 @@ static void recover_child(unsigned i, uint32_t sid, uint32_t cid,
 	const struct plan_nic *n = &G.plan.nic[s->nic];
 	struct kconn *k = xzalloc(sizeof(*k));
 	struct login_conv *c = xzalloc(sizeof(*c));
+	struct ibft_addr ip = s->ip;
+	unsigned port = s->port, redirects;
 	const char *why;
 	int rc;
 
@@ -900,17 +939,25 @@ static void recover_child(unsigned i, uint32_t sid, uint32_t cid,
 		_exit(rc);
 	k->sid = sid;
 	k->cid = cid;
-	conn_op(k, UEV_STOP_CONN, STOP_CONN_RECOVER);
-	k->sock = tcp_connect(&s->ip, s->port, n->dev,
-		plan_session_source(&G.plan, s), &why);
-	if (k->sock < 0) {
-		login_error(s, "connect", why);
-		_exit(EXIT_RETRY);
+	for (redirects = 0; ; redirects++) {
+		conn_op(k, UEV_STOP_CONN, STOP_CONN_RECOVER);
+		k->sock = tcp_connect(&ip, port, n->dev,
+			plan_session_source(&G.plan, s), &why);
+		if (k->sock < 0) {
+			login_error(s, "connect", why);
+			_exit(EXIT_RETRY);
+		}
+		rc = bind_conn(k, s);
+		if (!rc)
+			rc = login_conv_setup(c, s, sid) ? EXIT_LOGIN_FINAL
+				: converse(k, s, c, &ip, &port, redirects);
+		if (rc >= 0)
+			break;
+		close(k->sock);		/* redirected: the same connection again */
+		k->sock = -1;
+		k->conn_error = 0;
+		k->early_len = 0;
 	}
-	rc = bind_conn(k, s);
-	if (!rc)
-		rc = login_conv_setup(c, s, sid) ? EXIT_LOGIN_FINAL
-			: converse(k, s, c, NULL, NULL);
 	memset(c, 0, sizeof(*c));
 	_exit(rc);
 }
@@ -938,13 +985,11 @@ void login_keeper(void)
 	struct kconn *k;
 	struct {
 		pid_t pid;
-		uint32_t sid, cid;
-		unsigned tries;
+		uint32_t sid, cid;	/* the kernel's session, NO_SID: none yet */
+		unsigned tries;		/* logins that failed since the last success */
 		unsigned long long due;	/* monotonic_ms() of the next try, 0: none */
 	} *r;
-	struct dirent *de;
-	DIR *dir;
-	unsigned i, sid;
+	unsigned i;
 
 	fflush_all();
 	if (xfork() != 0)
@@ -960,19 +1005,23 @@ void login_keeper(void)
 	r = xzalloc(sizeof(*r) * PLAN_MAX_SESSIONS);
 	if (kconn_open(k, &G.plan.session[0], 0) != 0)
 		_exit(EXIT_FAILURE);
-	/* Our sessions' numbers, now: after switch_root /sys may be gone. */
-	for (i = 0; i < G.plan.nr_sessions; i++)
-		r[i].sid = NO_SID;
-	dir = opendir("/sys/class/iscsi_session");
-	while (dir && (de = readdir(dir)) != NULL) {
-		int j;
+	/* Our sessions' numbers, now: after switch_root /sys may be gone.  A
+	 * path that did not come up on a configured NIC, unless its target
+	 * refused it for good, is tried again too (multipath: it joins
+	 * later). */
+	for (i = 0; i < G.plan.nr_sessions; i++) {
+		const struct sess_state *ss = &G.sst[i];
 
-		if (sscanf(de->d_name, "session%u", &sid) == 1
-		 && (j = session_by_sid(sid)) >= 0)
-			r[j].sid = sid;
+		r[i].sid = ss->state == SESS_OK ? session_find(i) : NO_SID;
+		if (ss->state != SESS_OK && ss->state != SESS_DROPPED
+		 && G.nst[G.plan.session[i].nic].state == NIC_READY
+		 && plan_session_ready(&G.plan, i)
+		 && !(ss->state == SESS_FAIL && !ss->timed_out && WIFEXITED(ss->status)
+			&& plan_login_outcome(WEXITSTATUS(ss->status)) == PLAN_LOGIN_FINAL)) {
+			r[i].tries = 1;
+			r[i].due = monotonic_ms() + plan_retry_delay_ms(1, random());
+		}
 	}
-	if (dir)
-		closedir(dir);
 	if (G.opts & OPT_v)
 		bb_error_msg("pid %u: logging lost sessions in again", (unsigned)getpid());
 	for (;;) {
@@ -981,15 +1030,20 @@ void login_keeper(void)
 		pid_t pid;
 		int n, status;
 
-		/* logins that ended: up again, or another try later */
+		/* logins that ended: up (again), or another try later */
 		while ((pid = wait_any_nohang(&status)) > 0) {
 			for (i = 0; i < G.plan.nr_sessions; i++) {
+				const struct plan_session *s = &G.plan.session[i];
+
 				if (r[i].pid != pid)
 					continue;
 				r[i].pid = 0;
 				if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-					bb_error_msg("%s: %s: logged in again", G.plan.session[i].label,
-						G.plan.session[i].name);
+					bb_error_msg("%s: %s: logged in%s (try %u)", s->label,
+						s->name, r[i].sid != NO_SID ? " again" : "",
+						r[i].tries + 1);
+					if (r[i].sid == NO_SID)
+						r[i].sid = session_find(i);
 					r[i].tries = 0;
 					r[i].due = 0;
 				} else {
@@ -1003,8 +1057,13 @@ void login_keeper(void)
 			if (r[i].due <= now) {
 				fflush_all();
 				r[i].pid = xfork();
-				if (r[i].pid == 0)
+				if (r[i].pid == 0) {
+					/* a long outage: its reason on tries 1, 2, 4, 8 ... */
+					quiet = r[i].tries & (r[i].tries - 1);
+					if (r[i].sid == NO_SID)
+						login_child(i);
 					recover_child(i, r[i].sid, r[i].cid, k->handle);
+				}
 			} else if (r[i].due < next) {
 				next = r[i].due;
 			}
@@ -1027,10 +1086,6 @@ void login_keeper(void)
 				continue;
 			for (j = G.plan.nr_sessions; --j >= 0 && r[j].sid != ev->r.connerror.sid; )
 				;
-			if (G.opts & OPT_v)
-				bb_error_msg("session %u: connection %u lost (error %u)%s",
-					ev->r.connerror.sid, ev->r.connerror.cid,
-					ev->r.connerror.error, j < 0 ? ", not ours" : "");
 			if (j < 0 || r[j].due || r[j].pid)
 				continue;	/* not ours, or being logged in again */
 			if (iscsid_runs()) {
