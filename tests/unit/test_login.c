@@ -1269,6 +1269,20 @@ static void no_request_or_error_line_carries_a_secret(void **state)
 	assert_true(S.scans >= 4);
 }
 
+/* A target refusing our CHAP_A list (tgtd knows MD5 only): the line
+ * names the algorithms offered, and the -A option. */
+static void refused_chap_a_names_the_algorithms(void **state)
+{
+	(void)state;
+	reset();
+	one_way();
+	begin();
+	assert_true(RESPOND(SEC, "AuthMethod=CHAP") > 0);
+	expect_failure(status(2, 0, NULL, 0), LOGIN_STATUS_FINAL,
+		"initiator error (status 0x0200), answering CHAP_A=5 (does it speak"
+		" these CHAP algorithms? see -A)");
+}
+
 /* ---- TargetAddress (redirects) ---- */
 
 static void target_address_forms(void **state)
@@ -1310,6 +1324,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup(name, setup)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(target_address_forms),
+		cmocka_unit_test(refused_chap_a_names_the_algorithms),
 		T(login_without_chap_reaches_full_feature),
 		T(target_that_stays_in_security_gets_an_empty_request),
 		T(keys_the_target_offers_are_answered_before_full_feature),
