@@ -940,7 +940,12 @@ static void recover_child(unsigned i, uint32_t sid, uint32_t cid,
 	k->sid = sid;
 	k->cid = cid;
 	for (redirects = 0; ; redirects++) {
+		/* Stopped, the connection hears nothing more of its old socket:
+		 * what the kernel said of that before is forgotten (the same
+		 * session and connection take the new one). */
 		conn_op(k, UEV_STOP_CONN, STOP_CONN_RECOVER);
+		k->conn_error = 0;
+		k->early_len = 0;
 		k->sock = tcp_connect(&ip, port, n->dev,
 			plan_session_source(&G.plan, s), &why);
 		if (k->sock < 0) {
@@ -955,8 +960,6 @@ static void recover_child(unsigned i, uint32_t sid, uint32_t cid,
 			break;
 		close(k->sock);		/* redirected: the same connection again */
 		k->sock = -1;
-		k->conn_error = 0;
-		k->early_len = 0;
 	}
 	memset(c, 0, sizeof(*c));
 	_exit(rc);
