@@ -342,6 +342,12 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 				" %s, answering CHAP_A=%s (does it speak these CHAP"
 				" algorithms? see -A)", msg, offer);
 		}
+		if (c->step == LOGIN_SEC_CHAP_R && c->hash && c->hash->alg != CHAP_MD5
+		 && r.status_class == 2 && r.status_detail == 0)
+			/* tgtd takes CHAP_A=7 and then checks a SHA-1 response */
+			return fail(c, c->status, err, errlen, "target refused the login:"
+				" %s, after CHAP with %s (does it check %s responses? see"
+				" -A)", msg, c->hash->name, c->hash->name);
 		return fail(c, c->status, err, errlen, "target refused the login: %s",
 			msg);
 	}

@@ -166,16 +166,25 @@ static const struct chap_hash hashes[] = {
 
 int login_chap_list(const char *list)
 {
-	static const char names[] ALIGN1 = "md5\0sha1\0sha256\0sha3-256\0";
+	/* "SHA-256", "sha256", "sha3-256", "SHA3_256" ...: case, '-' and '_'
+	 * do not count */
+	static const char names[] ALIGN1 = "md5\0sha1\0sha256\0sha3256\0";
 	char *copy = str_tolower(xstrdup(list)), *p = copy, *w;
 	unsigned n = 0, j;
 
 	while ((w = strsep(&p, ",")) != NULL) {
-		int k = index_in_strings(names, w);
+		char *q, *o;
+		int k;
 		unsigned num = bb_strtou(w, NULL, 10);
 
-		if (k < 0 && !errno && num >= CHAP_MD5 && num <= CHAP_SHA3_256)
-			k = num - CHAP_MD5;
+		k = !errno && num >= CHAP_MD5 && num <= CHAP_SHA3_256
+			? (int)(num - CHAP_MD5) : -1;
+		for (q = o = w; *q; q++)
+			if (*q != '-' && *q != '_')
+				*o++ = *q;
+		*o = '\0';
+		if (k < 0)
+			k = index_in_strings(names, w);
 		for (j = 0; k >= 0 && j < n; j++)
 			if (G.chap[j].alg == hashes[k].alg)
 				k = -1;		/* named twice */
@@ -566,6 +575,9 @@ static int full_feature(struct kconn *k, const struct login_conv *c)
 /* -k's children after a failed try that was not the 1st, 2nd, 4th, 8th
  * ...: a long outage does not fill the console */
 static smallint quiet;
+/* the portal a redirect led to (family 0: none), for error lines */
+static struct ibft_addr moved_ip;
+static unsigned moved_port;
 
 /* "iscsi-init: target0: iqn... at 10.0.2.100:3260 via eth0: login: WHY" */
 static void login_error(const struct plan_session *s, const char *what,
@@ -575,11 +587,21 @@ static void login_error(const struct plan_session *s, const char *what,
 	char ip[PLAN_ADDRSTRLEN];
 	int v6 = s->ip.family == IBFT_AF_INET6;
 
+	char moved[PLAN_ADDRSTRLEN + 32];
+
 	if (quiet)
 		return;
-	bb_error_msg("%s: %s at %s%s%s:%u via %s: %s: %s", s->label, s->name,
+	moved[0] = '\0';
+	if (moved_ip.family) {
+		int m6 = moved_ip.family == IBFT_AF_INET6;
+		char mip[PLAN_ADDRSTRLEN];
+
+		sprintf(moved, " (redirected to %s%s%s:%u)", m6 ? "[" : "",
+			ibft_addr_str(&moved_ip, mip), m6 ? "]" : "", moved_port);
+	}
+	bb_error_msg("%s: %s at %s%s%s:%u%s via %s: %s: %s", s->label, s->name,
 		v6 ? "[" : "", ibft_addr_str(&s->ip, ip), v6 ? "]" : "", s->port,
-		n->dev[0] ? n->dev : n->label, what, why);
+		moved, n->dev[0] ? n->dev : n->label, what, why);
 }
 
 /* A redirect's TargetAddress into ip and port (login_target_address()).
@@ -895,6 +917,8 @@ void login_child(unsigned i)
 		if (rc > 0)
 			break;
 		redirects++;	/* -1: redirected to ip:port */
+		moved_ip = ip;
+		moved_port = port;
 		rc = 0;
 	}
 	if (rc == 0) {
@@ -960,6 +984,8 @@ static void recover_child(unsigned i, uint32_t sid, uint32_t cid,
 			break;
 		close(k->sock);		/* redirected: the same connection again */
 		k->sock = -1;
+		moved_ip = ip;
+		moved_port = port;
 	}
 	memset(c, 0, sizeof(*c));
 	_exit(rc);
@@ -993,6 +1019,7 @@ void login_keeper(void)
 		unsigned long long due;	/* monotonic_ms() of the next try, 0: none */
 	} *r;
 	unsigned i;
+	int lock;
 
 	fflush_all();
 	if (xfork() != 0)
@@ -1004,6 +1031,13 @@ void login_keeper(void)
 	close(G.sig_fd[1]);
 	signal(SIGCHLD, SIG_DFL);
 	applet_name = "iscsi-init -k";
+	/* One resident child: iscsi-init run again with -k leaves the
+	 * sessions to the first (two would log them in against each other). */
+	lock = open("/run/iscsi-init-k.lock", O_RDWR | O_CREAT, 0600);
+	if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		bb_simple_error_msg("one runs already: it keeps the sessions");
+		_exit(EXIT_SUCCESS);
+	}
 	k = xzalloc(sizeof(*k));
 	r = xzalloc(sizeof(*r) * PLAN_MAX_SESSIONS);
 	if (kconn_open(k, &G.plan.session[0], 0) != 0)

@@ -1283,6 +1283,25 @@ static void refused_chap_a_names_the_algorithms(void **state)
 		" these CHAP algorithms? see -A)");
 }
 
+/* tgtd takes CHAP_A=7, then refuses the SHA-256 response it checks as
+ * SHA-1 (status 0x0200): the line names the algorithm and -A. */
+static void refused_sha256_response_names_the_algorithm(void **state)
+{
+	static const char chal[] = "CHAP_A=7\0CHAP_I=1\0CHAP_C=" CHAL16_HEX;
+
+	(void)state;
+	reset();
+	one_way();
+	S.c.hashes = hash_sha256_md5;	/* SHA-256 alone */
+	S.c.nhashes = 1;
+	begin();
+	assert_true(RESPOND(SEC, "AuthMethod=CHAP") > 0);
+	assert_true(respond(SEC, chal, sizeof(chal)) > 0);
+	expect_failure(status(2, 0, NULL, 0), LOGIN_STATUS_FINAL,
+		"initiator error (status 0x0200), after CHAP with SHA-256 (does it"
+		" check SHA-256 responses? see -A)");
+}
+
 /* ---- TargetAddress (redirects) ---- */
 
 static void target_address_forms(void **state)
@@ -1325,6 +1344,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(target_address_forms),
 		cmocka_unit_test(refused_chap_a_names_the_algorithms),
+		cmocka_unit_test(refused_sha256_response_names_the_algorithm),
 		T(login_without_chap_reaches_full_feature),
 		T(target_that_stays_in_security_gets_an_empty_request),
 		T(keys_the_target_offers_are_answered_before_full_feature),
