@@ -17,6 +17,7 @@
 #include <linux/netlink.h>
 #include <netinet/tcp.h>
 #include <net/if.h>
+#include <sys/file.h>
 #include <sys/un.h>
 #include "iscsi_init.h"
 #include "login.h"
