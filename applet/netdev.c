@@ -108,7 +108,7 @@ int netdev_find(unsigned i)
 		char buf[32];
 
 		if (read_attr(n->ifname, "address", buf, sizeof(buf)) < 17
-		 || parse_mac(buf, mac) != 0)
+		 || parse_mac(buf, mac) != 0 || !if_nametoindex(n->ifname))
 			return 0;
 		plan_nic_found(&G.plan, i, n->ifname, mac);
 		return 1;
@@ -119,7 +119,11 @@ int netdev_find(unsigned i)
 	while ((de = readdir(dir)) != NULL) {
 		int score;
 
-		if (DOT_OR_DOTDOT(de->d_name) || strlen(de->d_name) >= PLAN_IFNAMSIZ)
+		/* A new device is in sysfs a moment before the kernel knows its
+		 * name (register_netdevice): "ip link set" would fail.  Its
+		 * RTM_NEWLINK comes after, and we look again then. */
+		if (DOT_OR_DOTDOT(de->d_name) || strlen(de->d_name) >= PLAN_IFNAMSIZ
+		 || !if_nametoindex(de->d_name))
 			continue;
 		score = fits(n, de->d_name, mac);
 		if (score < 0 && best == 0) {
