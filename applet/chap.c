@@ -5,18 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "chap.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "login_pdu.h"
 
 int chap_a_offer(const struct chap_hash *hashes, unsigned n, char *out,
 		size_t size)
@@ -40,31 +29,13 @@ int chap_a_offer(const struct chap_hash *hashes, unsigned n, char *out,
 	return 0;
 }
 
-/* A number, decimal or 0x hex, up to max. */
-static int parse_small(const char *s, size_t n, unsigned max, unsigned *out)
+/* A number, decimal or 0x hex, up to 255 (CHAP_A values, CHAP_I). */
+static int parse_small(const char *s, size_t n, unsigned *out)
 {
-	unsigned v = 0, base = 10, d;
-	size_t i = 0;
+	uint32_t v;
 
-	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == n)
+	if (text_number(s, n, &v) != 0 || v > 255)
 		return -1;
-	for (; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			d = s[i] - '0';
-		else if (base == 16 && s[i] >= 'a' && s[i] <= 'f')
-			d = s[i] - 'a' + 10;
-		else if (base == 16 && s[i] >= 'A' && s[i] <= 'F')
-			d = s[i] - 'A' + 10;
-		else
-			return -1;
-		v = v * base + d;
-		if (v > max)
-			return -1;
-	}
 	*out = v;
 	return 0;
 }
@@ -74,20 +45,20 @@ const struct chap_hash *chap_a_select(const char *value, size_t len,
 		char *err, size_t errlen)
 {
 	char offer[64], shown[40];
-	size_t i = 0, j, k;
+	size_t i = 0, j;
 	unsigned h, alg;
 
 	if (chap_a_offer(hashes, n, offer, sizeof(offer)) != 0)
 		strcpy(offer, "?");
 	if (len == 6 && memcmp(value, "Reject", 6) == 0) {
-		fail(err, errlen, "target accepts none of the CHAP algorithms"
+		login_fail(err, errlen, "target accepts none of the CHAP algorithms"
 			" offered (%s)", offer);
 		return NULL;
 	}
 	for (;;) {
 		for (j = i; j < len && value[j] != ','; j++)
 			;
-		if (parse_small(value + i, j - i, 255, &alg) == 0)
+		if (parse_small(value + i, j - i, &alg) == 0)
 			for (h = 0; h < n; h++)
 				if (hashes[h].alg == alg)
 					return &hashes[h];
@@ -95,11 +66,8 @@ const struct chap_hash *chap_a_select(const char *value, size_t len,
 			break;
 		i = j + 1;
 	}
-	for (k = 0; k < len && k < sizeof(shown) - 1; k++)
-		shown[k] = value[k] >= 0x20 && value[k] < 0x7f ? value[k] : '?';
-	shown[k] = '\0';
-	fail(err, errlen, "target chose CHAP_A=%s, which was not offered (%s)",
-		shown, offer);
+	login_fail(err, errlen, "target chose CHAP_A=%s, which was not offered"
+		" (%s)", text_plain(shown, sizeof(shown), value, len), offer);
 	return NULL;
 }
 
@@ -107,7 +75,7 @@ int chap_parse_id(const char *value, size_t len, uint8_t *id)
 {
 	unsigned v;
 
-	if (parse_small(value, len, 255, &v) != 0)
+	if (parse_small(value, len, &v) != 0)
 		return -1;
 	*id = (uint8_t)v;
 	return 0;
@@ -242,17 +210,17 @@ int chap_verify(const struct chap_hash *h, uint8_t id,
 	unsigned diff = 0, i;
 
 	if (n < 0)
-		return fail(err, errlen, "target's CHAP_R is not a hex (0x) or"
+		return login_fail(err, errlen, "target's CHAP_R is not a hex (0x) or"
 			" base64 (0b) value of at most %d bytes", CHAP_DIGEST_MAX);
 	if ((unsigned long)n != h->len)
-		return fail(err, errlen, "target's CHAP_R is %ld bytes, %s gives %u",
+		return login_fail(err, errlen, "target's CHAP_R is %ld bytes, %s gives %u",
 			n, h->name, h->len);
 	chap_response(h, id, secret, secretlen, challenge, challengelen, want);
 	for (i = 0; i < h->len; i++)
 		diff |= got[i] ^ want[i];
 	memset(want, 0, sizeof(want));
 	if (diff)
-		return fail(err, errlen, "target's CHAP_R does not match: it does"
+		return login_fail(err, errlen, "target's CHAP_R does not match: it does"
 			" not know the mutual CHAP secret");
 	return 0;
 }

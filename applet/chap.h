@@ -1,8 +1,8 @@
 /* CHAP as iSCSI uses it (RFC 7143 section 12.1.3, RFC 1994): choose the
  * algorithm (CHAP_A), read CHAP_I and CHAP_C, compute our CHAP_R, make
  * our own challenge for mutual CHAP and check the target's answer.
- * Pure: the hashes come from the caller (libbb's in the applet, OpenSSL's
- * in the tests).  No error line ever holds a secret or a response. */
+ * Pure (with login_pdu.c's text helpers): the hashes come from the
+ * caller (libbb's in the applet, OpenSSL's in the tests).  No error line ever holds a secret or a response. */
 #ifndef ISCSI_INIT_CHAP_H
 #define ISCSI_INIT_CHAP_H 1
 

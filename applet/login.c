@@ -187,15 +187,10 @@ static int chap_check(struct login_conv *c, const char *text, size_t tl,
 	if (!nm || !r)
 		return fail(c, LOGIN_STATUS_FINAL, err, errlen, "mutual CHAP: the "
 			"target sent no CHAP_N and CHAP_R for our challenge");
-	if (!is(nm, nl, c->user_in)) {
-		size_t k;
-
-		for (k = 0; k < nl && k < sizeof(shown) - 1; k++)
-			shown[k] = nm[k] >= 0x20 && nm[k] < 0x7f ? nm[k] : '?';
-		shown[k] = '\0';
+	if (!is(nm, nl, c->user_in))
 		return fail(c, LOGIN_STATUS_FINAL, err, errlen, "mutual CHAP: the "
-			"target answered as CHAP_N=%s, not %s", shown, c->user_in);
-	}
+			"target answered as CHAP_N=%s, not %s",
+			text_plain(shown, sizeof(shown), nm, nl), c->user_in);
 	if (chap_verify(c->hash, c->mid, c->secret_in, strlen(c->secret_in),
 			c->rnd + 1, sizeof(c->rnd) - 1, r, rl, err, errlen) != 0) {
 		c->status = LOGIN_STATUS_FINAL;
@@ -244,12 +239,9 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 		if (!am)
 			return fail(c, LOGIN_STATUS_FINAL, err, errlen,
 				"target did not answer AuthMethod");
-		snprintf(shown, sizeof(shown), "%.*s", (int)(aml < 24 ? aml : 24), am);
-		for (out = 0; shown[out]; out++)
-			if (shown[out] < 0x20 || shown[out] >= 0x7f)
-				shown[out] = '?';
 		return fail(c, LOGIN_STATUS_FINAL, err, errlen, "target chose "
-			"AuthMethod=%s, which was not offered (%s)", shown,
+			"AuthMethod=%s, which was not offered (%s)",
+			text_plain(shown, sizeof(shown), am, aml),
 			chap ? "CHAP,None" : "None");
 	case LOGIN_SEC_CHAP_A:
 		/* RFC 7143 11.13.1 forbids T here (our request had none): a

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "login_pdu.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int login_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -18,9 +18,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* A value from the wire fit for an error line: at most 64 printable
- * bytes, anything else as '?'. */
-static const char *plain(char *out, size_t outsize, const char *s, size_t n)
+const char *text_plain(char *out, size_t outsize, const char *s, size_t n)
 {
 	size_t i, m = n;
 
@@ -109,12 +107,12 @@ long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 	if (len < ISCSI_BHS_LEN)
 		return 0;
 	if ((buf[0] & 0x3f) != ISCSI_OP_LOGIN_RSP)
-		return fail(err, errlen, "login response: opcode 0x%02x is not a"
+		return login_fail(err, errlen, "login response: opcode 0x%02x is not a"
 			" Login Response (0x%02x)", buf[0] & 0x3f, ISCSI_OP_LOGIN_RSP);
 	ahs = (size_t)buf[4] * 4;
 	dsl = (size_t)buf[5] << 16 | (size_t)buf[6] << 8 | buf[7];
 	if (dsl > ISCSI_TEXT_MAX)
-		return fail(err, errlen, "login response: data segment of %zu"
+		return login_fail(err, errlen, "login response: data segment of %zu"
 			" bytes, more than %d", dsl, ISCSI_TEXT_MAX);
 	total = ISCSI_BHS_LEN + ahs + pad4(dsl);
 	*need = total;
@@ -126,11 +124,11 @@ long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 	r->csg = buf[1] >> 2 & 3;
 	r->nsg = buf[1] & 3;
 	if (r->transit && r->cont)
-		return fail(err, errlen, "login response: T and C bits both set");
+		return login_fail(err, errlen, "login response: T and C bits both set");
 	if (!stage_ok(r->csg))
-		return fail(err, errlen, "login response: reserved current stage 2");
+		return login_fail(err, errlen, "login response: reserved current stage 2");
 	if (r->transit && !stage_ok(r->nsg))
-		return fail(err, errlen, "login response: reserved next stage 2");
+		return login_fail(err, errlen, "login response: reserved next stage 2");
 	r->version_max = buf[2];
 	r->version_active = buf[3];
 	memcpy(r->isid, buf + 8, 6);
@@ -194,16 +192,16 @@ int text_next(const char *data, size_t len, size_t *pos, struct text_kv *kv,
 	for (end = p; end < len && data[end] != '\0'; end++)
 		;
 	if (end == len)
-		return fail(err, errlen, "login text: the pair at byte %zu does"
+		return login_fail(err, errlen, "login text: the pair at byte %zu does"
 			" not end with a NUL", p);
 	for (eq = p; eq < end && data[eq] != '='; eq++)
 		;
 	if (eq == end)
-		return fail(err, errlen, "login text: no '=' in the pair at byte %zu", p);
+		return login_fail(err, errlen, "login text: no '=' in the pair at byte %zu", p);
 	if (eq == p)
-		return fail(err, errlen, "login text: empty key name at byte %zu", p);
+		return login_fail(err, errlen, "login text: empty key name at byte %zu", p);
 	if (eq - p > ISCSI_KEY_MAX)
-		return fail(err, errlen, "login text: key name at byte %zu longer"
+		return login_fail(err, errlen, "login text: key name at byte %zu longer"
 			" than %d bytes", p, ISCSI_KEY_MAX);
 	kv->key = data + p;
 	kv->keylen = eq - p;
@@ -211,8 +209,8 @@ int text_next(const char *data, size_t len, size_t *pos, struct text_kv *kv,
 	kv->valuelen = end - eq - 1;
 	if (kv->valuelen > ISCSI_VALUE_MAX && !key_is(kv, "CHAP_C")
 	 && !key_is(kv, "CHAP_R"))
-		return fail(err, errlen, "login text: the value of %s is %zu bytes,"
-			" more than %d", plain(k, sizeof(k), kv->key, kv->keylen),
+		return login_fail(err, errlen, "login text: the value of %s is %zu bytes,"
+			" more than %d", text_plain(k, sizeof(k), kv->key, kv->keylen),
 			kv->valuelen, ISCSI_VALUE_MAX);
 	*pos = end + 1;
 	return 1;
@@ -336,8 +334,7 @@ static int value_is(const struct text_kv *kv, const char *s)
 	return kv->valuelen == strlen(s) && memcmp(kv->value, s, kv->valuelen) == 0;
 }
 
-/* A numerical value: decimal or 0x hex, no sign, no more than 32 bits. */
-static int parse_number(const char *s, size_t n, uint32_t *out)
+int text_number(const char *s, size_t n, uint32_t *out)
 {
 	uint64_t v = 0;
 	size_t i = 0;
@@ -381,9 +378,9 @@ static int parse_value(const struct key *k, const struct text_kv *kv,
 		else if (value_is(kv, "CRC32C"))
 			*v = LOGIN_DIGEST_CRC32C;
 		else
-			return fail(err, errlen, "target answered %s=%s, not None"
+			return login_fail(err, errlen, "target answered %s=%s, not None"
 				" or CRC32C", k->name,
-				plain(val, sizeof(val), kv->value, kv->valuelen));
+				text_plain(val, sizeof(val), kv->value, kv->valuelen));
 		return 0;
 	case K_OR: case K_AND:
 		if (value_is(kv, "Yes"))
@@ -391,16 +388,16 @@ static int parse_value(const struct key *k, const struct text_kv *kv,
 		else if (value_is(kv, "No"))
 			*v = 0;
 		else
-			return fail(err, errlen, "target answered %s=%s, not Yes or No",
-				k->name, plain(val, sizeof(val), kv->value, kv->valuelen));
+			return login_fail(err, errlen, "target answered %s=%s, not Yes or No",
+				k->name, text_plain(val, sizeof(val), kv->value, kv->valuelen));
 		return 0;
 	}
-	if (parse_number(kv->value, kv->valuelen, v) != 0)
-		return fail(err, errlen, "target answered %s=%s, not a number",
-			k->name, plain(val, sizeof(val), kv->value, kv->valuelen));
+	if (text_number(kv->value, kv->valuelen, v) != 0)
+		return login_fail(err, errlen, "target answered %s=%s, not a number",
+			k->name, text_plain(val, sizeof(val), kv->value, kv->valuelen));
 	if (*v < k->lo || *v > k->hi)
-		return fail(err, errlen, "target answered %s=%s, out of range"
-			" %u to %u", k->name, plain(val, sizeof(val), kv->value,
+		return login_fail(err, errlen, "target answered %s=%s, out of range"
+			" %u to %u", k->name, text_plain(val, sizeof(val), kv->value,
 			kv->valuelen), (unsigned)k->lo, (unsigned)k->hi);
 	return 0;
 }
@@ -424,39 +421,39 @@ static int take_answer(struct login_nego *n, const struct key *k,
 	 || value_is(kv, "Irrelevant")) {
 		/* the default stays; it must do for us */
 		if (k->kind == K_LIST && !digest_ok(ours, *res))
-			return fail(err, errlen, "target answered %s=%s, and %s"
-				" was required", k->name, plain(val, sizeof(val),
+			return login_fail(err, errlen, "target answered %s=%s, and %s"
+				" was required", k->name, text_plain(val, sizeof(val),
 				kv->value, kv->valuelen), digest_offer(ours));
 		return 0;
 	}
 	if (parse_value(k, kv, &v, err, errlen) != 0)
 		return -1;
-	plain(val, sizeof(val), kv->value, kv->valuelen);
+	text_plain(val, sizeof(val), kv->value, kv->valuelen);
 	switch (k->kind) {
 	case K_LIST:
 		if (!digest_ok(ours, v))
-			return fail(err, errlen, "target answered %s=%s, not one of"
+			return login_fail(err, errlen, "target answered %s=%s, not one of"
 				" the values offered (%s)", k->name, val, digest_offer(ours));
 		break;
 	case K_MIN:
 		if (v > ours)
-			return fail(err, errlen, "target answered %s=%s, more than"
+			return login_fail(err, errlen, "target answered %s=%s, more than"
 				" the %u offered", k->name, val, (unsigned)ours);
 		break;
 	case K_MAX:
 		if (v < ours)
-			return fail(err, errlen, "target answered %s=%s, less than"
+			return login_fail(err, errlen, "target answered %s=%s, less than"
 				" the %u offered", k->name, val, (unsigned)ours);
 		break;
 	case K_OR:
 		if (ours && !v)
-			return fail(err, errlen, "target answered %s=No, but Yes was"
+			return login_fail(err, errlen, "target answered %s=No, but Yes was"
 				" offered (the result is Yes when either side says"
 				" Yes)", k->name);
 		break;
 	case K_AND:
 		if (!ours && v)
-			return fail(err, errlen, "target answered %s=Yes, but No was"
+			return login_fail(err, errlen, "target answered %s=Yes, but No was"
 				" offered (the result is No when either side says"
 				" No)", k->name);
 		break;
@@ -489,9 +486,9 @@ static int take_offer(struct login_nego *n, const struct key *k,
 			if (parse_value(k, &one, &v, NULL, 0) == 0 && digest_ok(ours, v))
 				break;
 			if (j >= kv->valuelen)
-				return fail(err, errlen, "target offered %s=%s, none of"
+				return login_fail(err, errlen, "target offered %s=%s, none of"
 					" which we take (%s)", k->name,
-					plain(val, sizeof(val), kv->value, kv->valuelen),
+					text_plain(val, sizeof(val), kv->value, kv->valuelen),
 					digest_offer(ours));
 			i = j + 1;
 		}
@@ -511,7 +508,7 @@ static int take_offer(struct login_nego *n, const struct key *k,
 			snprintf(num, sizeof(num), "%u", (unsigned)v);
 	}
 	if (text_add(reply, size, replylen, k->name, answer) != 0)
-		return fail(err, errlen, "no room to answer the target's %s", k->name);
+		return login_fail(err, errlen, "no room to answer the target's %s", k->name);
 	*res = v;
 	return 0;
 }
@@ -540,7 +537,7 @@ int login_nego_response(struct login_nego *n, const char *data, size_t len,
 		}
 		if (i < NKEYS) {
 			if (n->answered & 1u << i)
-				return fail(err, errlen, "target sent %s twice", keys[i].name);
+				return login_fail(err, errlen, "target sent %s twice", keys[i].name);
 			n->answered |= 1u << i;
 			if (n->offered & 1u << i)
 				rc = take_answer(n, &keys[i], &kv, err, errlen);
@@ -557,10 +554,10 @@ int login_nego_response(struct login_nego *n, const char *data, size_t len,
 		if (key_is(&kv, "TargetPortalGroupTag")) {
 			uint32_t v;
 
-			if (parse_number(kv.value, kv.valuelen, &v) != 0 || v > 65535)
-				return fail(err, errlen, "target sent TargetPortalGroupTag=%s,"
+			if (text_number(kv.value, kv.valuelen, &v) != 0 || v > 65535)
+				return login_fail(err, errlen, "target sent TargetPortalGroupTag=%s,"
 					" not a number from 0 to 65535",
-					plain(val, sizeof(val), kv.value, kv.valuelen));
+					text_plain(val, sizeof(val), kv.value, kv.valuelen));
 			n->result.tpgt = (int32_t)v;
 		} else if (key_is(&kv, "TargetAddress")) {
 			memcpy(n->redirect, kv.value, kv.valuelen);
@@ -570,10 +567,10 @@ int login_nego_response(struct login_nego *n, const char *data, size_t len,
 		        || value_is(&kv, "Irrelevant")) {
 			/* nothing to do */
 		} else {
-			plain(name, sizeof(name), kv.key, kv.keylen);
+			text_plain(name, sizeof(name), kv.key, kv.keylen);
 			if (strlen(name) != kv.keylen || !name[0]
 			 || text_add(reply, size, replylen, name, "NotUnderstood") != 0)
-				return fail(err, errlen, "cannot answer the target's"
+				return login_fail(err, errlen, "cannot answer the target's"
 					" key %s (no room, or not a valid key name)", name);
 		}
 	}
@@ -587,7 +584,7 @@ int login_nego_finish(struct login_nego *n, char *err, size_t errlen)
 	for (i = 0; i < NKEYS; i++)
 		if (keys[i].kind == K_LIST && !(n->answered & 1u << i)
 		 && !digest_ok(*field(&n->ours, &keys[i]), LOGIN_DIGEST_NONE))
-			return fail(err, errlen, "target did not answer %s, and %s"
+			return login_fail(err, errlen, "target did not answer %s, and %s"
 				" was required", keys[i].name,
 				digest_offer(*field(&n->ours, &keys[i])));
 	if (n->result.first_burst > n->result.max_burst)

@@ -98,6 +98,19 @@ int text_next(const char *data, size_t len, size_t *pos, struct text_kv *kv,
 const char *text_find(const char *data, size_t len, const char *key,
 		size_t *valuelen);
 
+/* err (errlen bytes; 0: none) gets the formatted line.  Returns -1. */
+int login_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* n bytes of a value from the wire fit for an error line into out
+ * (outsize bytes): at most 64 printable bytes, anything else as '?'.
+ * Returns out. */
+const char *text_plain(char *out, size_t outsize, const char *s, size_t n);
+
+/* A numerical value (RFC 7143 section 6.1): decimal or 0x hex, no sign,
+ * n bytes of s.  0 with *out set, or -1 when malformed or over 32 bits. */
+int text_number(const char *s, size_t n, uint32_t *out);
+
 /* ---- operational keys (RFC 7143 section 13) ---- */
 
 /* Digests we offer: _NONE "None", _CRC32C "CRC32C,None" (CRC32C when
