@@ -42,9 +42,12 @@
 
 QT_LIO_TIMEOUT=${QT_LIO_TIMEOUT:-120}
 QT_LIO_MEM=${QT_LIO_MEM:-160}
-# the modules the guest loads, with what they depend on
+# the modules the guest loads, with what they depend on; the CHAP hashes
+# too (LIO skips an algorithm it cannot allocate): Debian's kernel has
+# md5, sha1_generic and sha256_generic built in, sha3_generic a module
 QT_LIO_MODULES="virtio_pci virtio_net configfs crct10dif_generic
-target_core_mod target_core_file iscsi_target_mod crc32c_generic sha3_generic"
+target_core_mod target_core_file iscsi_target_mod crc32c_generic
+md5 sha1_generic sha256_generic sha3_generic"
 
 # per guest NAME: its targets' settings and count, QEMU's PID while it
 # runs, its number (for tap name and MAC), tap, boots so far
