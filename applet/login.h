@@ -44,6 +44,10 @@ struct login_conv {
 	char redirect[ISCSI_VALUE_MAX + 1];	/* TargetAddress (redirects) */
 
 	/* ---- the conversation's own ---- */
+	char *err;			/* the caller's, for this call */
+	size_t errlen;
+	uint8_t *pdu;			/* the next request goes here */
+	size_t size;
 	unsigned step;			/* LOGIN_SEC_* / LOGIN_OPER / LOGIN_FULL */
 	unsigned csg;			/* the stage of the request sent last */
 	unsigned pdus;			/* requests sent */

@@ -107,13 +107,13 @@ long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 	if (len < ISCSI_BHS_LEN)
 		return 0;
 	if ((buf[0] & 0x3f) != ISCSI_OP_LOGIN_RSP)
-		return login_fail(err, errlen, "login response: opcode 0x%02x is not a"
-			" Login Response (0x%02x)", buf[0] & 0x3f, ISCSI_OP_LOGIN_RSP);
+		return login_fail(err, errlen, "login response: opcode 0x%02x",
+			buf[0] & 0x3f);
 	ahs = (size_t)buf[4] * 4;
 	dsl = (size_t)buf[5] << 16 | (size_t)buf[6] << 8 | buf[7];
 	if (dsl > ISCSI_TEXT_MAX)
-		return login_fail(err, errlen, "login response: data segment of %zu"
-			" bytes, more than %d", dsl, ISCSI_TEXT_MAX);
+		return login_fail(err, errlen, "login response: DataSegmentLength"
+			" %zu", dsl);
 	total = ISCSI_BHS_LEN + ahs + pad4(dsl);
 	*need = total;
 	if (len < total)
@@ -123,12 +123,10 @@ long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 	r->cont = !!(buf[1] & ISCSI_LOGIN_CONTINUE);
 	r->csg = buf[1] >> 2 & 3;
 	r->nsg = buf[1] & 3;
-	if (r->transit && r->cont)
-		return login_fail(err, errlen, "login response: T and C bits both set");
-	if (!stage_ok(r->csg))
-		return login_fail(err, errlen, "login response: reserved current stage 2");
-	if (r->transit && !stage_ok(r->nsg))
-		return login_fail(err, errlen, "login response: reserved next stage 2");
+	if ((r->transit && r->cont) || !stage_ok(r->csg)
+	 || (r->transit && !stage_ok(r->nsg)))
+		return login_fail(err, errlen, "login response: flags 0x%02x (T, C,"
+			" CSG, NSG)", buf[1]);
 	r->version_max = buf[2];
 	r->version_active = buf[3];
 	memcpy(r->isid, buf + 8, 6);
@@ -191,27 +189,19 @@ int text_next(const char *data, size_t len, size_t *pos, struct text_kv *kv,
 	}
 	for (end = p; end < len && data[end] != '\0'; end++)
 		;
-	if (end == len)
-		return login_fail(err, errlen, "login text: the pair at byte %zu does"
-			" not end with a NUL", p);
 	for (eq = p; eq < end && data[eq] != '='; eq++)
 		;
-	if (eq == end)
-		return login_fail(err, errlen, "login text: no '=' in the pair at byte %zu", p);
-	if (eq == p)
-		return login_fail(err, errlen, "login text: empty key name at byte %zu", p);
-	if (eq - p > ISCSI_KEY_MAX)
-		return login_fail(err, errlen, "login text: key name at byte %zu longer"
-			" than %d bytes", p, ISCSI_KEY_MAX);
+	/* a NUL at its end, '=', a key of 1 to 63 bytes */
+	if (end == len || eq == end || eq == p || eq - p > ISCSI_KEY_MAX)
+		return login_fail(err, errlen, "login text: bad key=value at byte %zu", p);
 	kv->key = data + p;
 	kv->keylen = eq - p;
 	kv->value = data + eq + 1;
 	kv->valuelen = end - eq - 1;
 	if (kv->valuelen > ISCSI_VALUE_MAX && !key_is(kv, "CHAP_C")
 	 && !key_is(kv, "CHAP_R"))
-		return login_fail(err, errlen, "login text: the value of %s is %zu bytes,"
-			" more than %d", text_plain(k, sizeof(k), kv->key, kv->keylen),
-			kv->valuelen, ISCSI_VALUE_MAX);
+		return login_fail(err, errlen, "login text: %s value of %zu bytes",
+			text_plain(k, sizeof(k), kv->key, kv->keylen), kv->valuelen);
 	*pos = end + 1;
 	return 1;
 }
@@ -301,25 +291,26 @@ static const char *digest_offer(uint32_t d)
 		: d == LOGIN_DIGEST_CRC32C ? "CRC32C,None" : "None";
 }
 
+/* Key k's value x as we write it, into num (16 bytes) or a literal. */
+static const char *value_text(const struct key *k, uint32_t x, char *num)
+{
+	if (k->kind == K_LIST)
+		return digest_offer(x);
+	if (k->kind >= K_OR)
+		return x ? "Yes" : "No";
+	sprintf(num, "%u", (unsigned)x);
+	return num;
+}
+
 int login_nego_offer(struct login_nego *n, char *buf, size_t size, size_t *len)
 {
 	size_t start = *len;
 	unsigned i;
 	char num[16];
-	const char *v;
 
 	for (i = 0; i < NKEYS; i++) {
-		uint32_t x = *field(&n->ours, &keys[i]);
-
-		if (keys[i].kind == K_LIST)
-			v = digest_offer(x);
-		else if (keys[i].kind == K_OR || keys[i].kind == K_AND)
-			v = x ? "Yes" : "No";
-		else {
-			snprintf(num, sizeof(num), "%u", (unsigned)x);
-			v = num;
-		}
-		if (text_add(buf, size, len, keys[i].name, v) != 0) {
+		if (text_add(buf, size, len, keys[i].name,
+				value_text(&keys[i], *field(&n->ours, &keys[i]), num))) {
 			*len = start;
 			return -1;
 		}
@@ -334,28 +325,31 @@ static int value_is(const struct text_kv *kv, const char *s)
 	return kv->valuelen == strlen(s) && memcmp(kv->value, s, kv->valuelen) == 0;
 }
 
+/* Reject, NotUnderstood or Irrelevant: no value */
+static int no_value(const struct text_kv *kv)
+{
+	return value_is(kv, "Reject") || value_is(kv, "NotUnderstood")
+		|| value_is(kv, "Irrelevant");
+}
+
 int text_number(const char *s, size_t n, uint32_t *out)
 {
 	uint64_t v = 0;
 	size_t i = 0;
 	unsigned base = 10;
 
-	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+	if (n > 2 && s[0] == '0' && (s[1] | 0x20) == 'x') {
 		base = 16;
 		i = 2;
 	}
 	if (i == n)
 		return -1;
 	for (; i < n; i++) {
-		unsigned d;
+		unsigned d = s[i] - '0';
 
-		if (s[i] >= '0' && s[i] <= '9')
-			d = s[i] - '0';
-		else if (base == 16 && s[i] >= 'a' && s[i] <= 'f')
-			d = s[i] - 'a' + 10;
-		else if (base == 16 && s[i] >= 'A' && s[i] <= 'F')
-			d = s[i] - 'A' + 10;
-		else
+		if (d > 9 && base == 16)
+			d = ((s[i] | 0x20) - 'a' + 10) & 0xff;
+		if (d >= base)
 			return -1;
 		v = v * base + d;
 		if (v > 0xffffffffu)
@@ -365,112 +359,63 @@ int text_number(const char *s, size_t n, uint32_t *out)
 	return 0;
 }
 
-/* The value of a key of kind k as a number (digests: LOGIN_DIGEST_*). */
-static int parse_value(const struct key *k, const struct text_kv *kv,
-		uint32_t *v, char *err, size_t errlen)
+/* kv's value as key k takes it (digests: LOGIN_DIGEST_*) into *v:
+ * NULL, or why it is not one. */
+static const char *parse_value(const struct key *k, const struct text_kv *kv,
+		uint32_t *v)
 {
-	char val[65];
-
-	switch (k->kind) {
-	case K_LIST:
-		if (value_is(kv, "None"))
-			*v = LOGIN_DIGEST_NONE;
-		else if (value_is(kv, "CRC32C"))
-			*v = LOGIN_DIGEST_CRC32C;
-		else
-			return login_fail(err, errlen, "target answered %s=%s, not None"
-				" or CRC32C", k->name,
-				text_plain(val, sizeof(val), kv->value, kv->valuelen));
-		return 0;
-	case K_OR: case K_AND:
-		if (value_is(kv, "Yes"))
-			*v = 1;
-		else if (value_is(kv, "No"))
-			*v = 0;
-		else
-			return login_fail(err, errlen, "target answered %s=%s, not Yes or No",
-				k->name, text_plain(val, sizeof(val), kv->value, kv->valuelen));
-		return 0;
+	if (k->kind == K_LIST) {
+		*v = value_is(kv, "CRC32C");	/* LOGIN_DIGEST_CRC32C */
+		return *v || value_is(kv, "None") ? NULL : "not None or CRC32C";
+	}
+	if (k->kind >= K_OR) {
+		*v = value_is(kv, "Yes");
+		return *v || value_is(kv, "No") ? NULL : "not Yes or No";
 	}
 	if (text_number(kv->value, kv->valuelen, v) != 0)
-		return login_fail(err, errlen, "target answered %s=%s, not a number",
-			k->name, text_plain(val, sizeof(val), kv->value, kv->valuelen));
-	if (*v < k->lo || *v > k->hi)
-		return login_fail(err, errlen, "target answered %s=%s, out of range"
-			" %u to %u", k->name, text_plain(val, sizeof(val), kv->value,
-			kv->valuelen), (unsigned)k->lo, (unsigned)k->hi);
-	return 0;
+		return "not a number";
+	return *v < k->lo || *v > k->hi ? "out of range" : NULL;
 }
 
-/* Does our offer of key k take digest d? */
+/* Does our offer ours of a digest key take digest d? */
 static int digest_ok(uint32_t ours, uint32_t d)
 {
 	return d == LOGIN_DIGEST_CRC32C ? ours != LOGIN_DIGEST_NONE
 		: ours != LOGIN_DIGEST_CRC32C_ONLY;
 }
 
-/* The target answers our offer of key k with kv. */
-static int take_answer(struct login_nego *n, const struct key *k,
-		const struct text_kv *kv, char *err, size_t errlen)
+/* The target answers our offer of key k with kv: NULL, or why not. */
+static const char *take_answer(struct login_nego *n, const struct key *k,
+		const struct text_kv *kv)
 {
 	uint32_t ours = *field(&n->ours, k), v;
 	uint32_t *res = field(&n->result, k);
-	char val[65];
+	const char *why;
 
-	if (value_is(kv, "Reject") || value_is(kv, "NotUnderstood")
-	 || value_is(kv, "Irrelevant")) {
-		/* the default stays; it must do for us */
-		if (k->kind == K_LIST && !digest_ok(ours, *res))
-			return login_fail(err, errlen, "target answered %s=%s, and %s"
-				" was required", k->name, text_plain(val, sizeof(val),
-				kv->value, kv->valuelen), digest_offer(ours));
-		return 0;
-	}
-	if (parse_value(k, kv, &v, err, errlen) != 0)
-		return -1;
-	text_plain(val, sizeof(val), kv->value, kv->valuelen);
-	switch (k->kind) {
-	case K_LIST:
-		if (!digest_ok(ours, v))
-			return login_fail(err, errlen, "target answered %s=%s, not one of"
-				" the values offered (%s)", k->name, val, digest_offer(ours));
-		break;
-	case K_MIN:
-		if (v > ours)
-			return login_fail(err, errlen, "target answered %s=%s, more than"
-				" the %u offered", k->name, val, (unsigned)ours);
-		break;
-	case K_MAX:
-		if (v < ours)
-			return login_fail(err, errlen, "target answered %s=%s, less than"
-				" the %u offered", k->name, val, (unsigned)ours);
-		break;
-	case K_OR:
-		if (ours && !v)
-			return login_fail(err, errlen, "target answered %s=No, but Yes was"
-				" offered (the result is Yes when either side says"
-				" Yes)", k->name);
-		break;
-	case K_AND:
-		if (!ours && v)
-			return login_fail(err, errlen, "target answered %s=Yes, but No was"
-				" offered (the result is No when either side says"
-				" No)", k->name);
-		break;
-	}
-	*res = v;
-	return 0;
+	if (no_value(kv))	/* the default stays: it must do for us */
+		return k->kind == K_LIST && !digest_ok(ours, *res)
+			? "ours is required" : NULL;
+	why = parse_value(k, kv, &v);
+	if (!why && (k->kind == K_LIST ? !digest_ok(ours, v)
+	          : k->kind == K_MIN ? v > ours
+	          : k->kind == K_MAX ? v < ours
+	          : k->kind == K_OR ? ours && !v
+	          : !ours && v))
+		why = "not what was offered";
+	if (!why)
+		*res = v;
+	return why;
 }
 
-/* The target offers key k with kv: settle it and append our answer. */
-static int take_offer(struct login_nego *n, const struct key *k,
+/* The target offers key k with kv: settle it and append our answer
+ * (reply, size bytes, *replylen used).  NULL, or why not. */
+static const char *take_offer(struct login_nego *n, const struct key *k,
 		const struct text_kv *kv, char *reply, size_t size,
-		size_t *replylen, char *err, size_t errlen)
+		size_t *replylen)
 {
 	uint32_t ours = *field(&n->ours, k), v;
-	uint32_t *res = field(&n->result, k);
-	char num[16], val[65];
-	const char *answer = num;
+	char num[16];
+	const char *why;
 
 	if (k->kind == K_LIST) {
 		/* a list: the first of the target's values we take */
@@ -483,34 +428,28 @@ static int take_offer(struct login_nego *n, const struct key *k,
 				;
 			one.value = kv->value + i;
 			one.valuelen = j - i;
-			if (parse_value(k, &one, &v, NULL, 0) == 0 && digest_ok(ours, v))
+			if (!parse_value(k, &one, &v) && digest_ok(ours, v))
 				break;
 			if (j >= kv->valuelen)
-				return login_fail(err, errlen, "target offered %s=%s, none of"
-					" which we take (%s)", k->name,
-					text_plain(val, sizeof(val), kv->value, kv->valuelen),
-					digest_offer(ours));
+				return "none of these taken";
 			i = j + 1;
 		}
-		answer = v == LOGIN_DIGEST_CRC32C ? "CRC32C" : "None";
 	} else {
-		if (parse_value(k, kv, &v, err, errlen) != 0)
-			return -1;
+		why = parse_value(k, kv, &v);
+		if (why)
+			return why;
 		switch (k->kind) {
 		case K_MIN: v = v < ours ? v : ours; break;
 		case K_MAX: v = v > ours ? v : ours; break;
 		case K_OR: v = v || ours; break;
 		case K_AND: v = v && ours; break;
 		}
-		if (k->kind == K_OR || k->kind == K_AND)
-			answer = v ? "Yes" : "No";
-		else
-			snprintf(num, sizeof(num), "%u", (unsigned)v);
 	}
-	if (text_add(reply, size, replylen, k->name, answer) != 0)
-		return login_fail(err, errlen, "no room to answer the target's %s", k->name);
-	*res = v;
-	return 0;
+	if (text_add(reply, size, replylen, k->name, k->kind == K_LIST
+			? (v ? "CRC32C" : "None") : value_text(k, v, num)))
+		return "no room for our answer";
+	*field(&n->result, k) = v;
+	return NULL;
 }
 
 int login_nego_response(struct login_nego *n, const char *data, size_t len,
@@ -520,59 +459,49 @@ int login_nego_response(struct login_nego *n, const char *data, size_t len,
 	struct text_kv kv;
 	size_t pos = 0;
 	int rc;
-	char name[ISCSI_KEY_MAX + 1], val[65];
+	char val[65], num[16];
 
 	while ((rc = text_next(data, len, &pos, &kv, err, errlen)) == 1) {
-		unsigned i;
+		const struct key *k = keys;
+		const char *why = NULL;
+		uint32_t v, bit;
 
-		for (i = 0; i < NKEYS && !key_is(&kv, keys[i].name); i++)
-			;
-		if (i < NKEYS && keys[i].kind == K_DECLARE) {
-			uint32_t v;
-
-			if (parse_value(&keys[i], &kv, &v, err, errlen) != 0)
-				return -1;
+		while (k < keys + NKEYS && !key_is(&kv, k->name))
+			k++;
+		bit = 1u << (k - keys);
+		if (k < keys + NKEYS && k->kind == K_DECLARE) {
+			why = parse_value(k, &kv, &v);
 			n->result.max_xmit_dsl = v;
-			continue;
-		}
-		if (i < NKEYS) {
-			if (n->answered & 1u << i)
-				return login_fail(err, errlen, "target sent %s twice", keys[i].name);
-			n->answered |= 1u << i;
-			if (n->offered & 1u << i)
-				rc = take_answer(n, &keys[i], &kv, err, errlen);
-			else if (value_is(&kv, "Reject") || value_is(&kv, "NotUnderstood")
-			      || value_is(&kv, "Irrelevant"))
-				rc = 0;	/* an answer to nothing we asked */
-			else
-				rc = take_offer(n, &keys[i], &kv, reply, size, replylen,
-					err, errlen);
-			if (rc != 0)
-				return -1;
-			continue;
-		}
-		if (key_is(&kv, "TargetPortalGroupTag")) {
-			uint32_t v;
-
+		} else if (k < keys + NKEYS) {
+			if (n->answered & bit)
+				why = "sent twice";
+			else if (n->offered & bit)
+				why = take_answer(n, k, &kv);
+			else if (!no_value(&kv))	/* else an answer to nothing asked */
+				why = take_offer(n, k, &kv, reply, size, replylen);
+			n->answered |= bit;
+		} else if (key_is(&kv, "TargetPortalGroupTag")) {
 			if (text_number(kv.value, kv.valuelen, &v) != 0 || v > 65535)
-				return login_fail(err, errlen, "target sent TargetPortalGroupTag=%s,"
-					" not a number from 0 to 65535",
-					text_plain(val, sizeof(val), kv.value, kv.valuelen));
+				why = "not a number from 0 to 65535";
 			n->result.tpgt = (int32_t)v;
 		} else if (key_is(&kv, "TargetAddress")) {
 			memcpy(n->redirect, kv.value, kv.valuelen);
 			n->redirect[kv.valuelen] = '\0';
-		} else if (key_is(&kv, "TargetAlias")
-		        || value_is(&kv, "NotUnderstood") || value_is(&kv, "Reject")
-		        || value_is(&kv, "Irrelevant")) {
-			/* nothing to do */
-		} else {
-			text_plain(name, sizeof(name), kv.key, kv.keylen);
-			if (strlen(name) != kv.keylen || !name[0]
-			 || text_add(reply, size, replylen, name, "NotUnderstood") != 0)
-				return login_fail(err, errlen, "cannot answer the target's"
-					" key %s (no room, or not a valid key name)", name);
+		} else if (!key_is(&kv, "TargetAlias") && !no_value(&kv)) {
+			/* a key we do not know: NotUnderstood */
+			text_plain(val, sizeof(val), kv.key, kv.keylen);
+			if (strlen(val) != kv.keylen
+			 || text_add(reply, size, replylen, val, "NotUnderstood") != 0)
+				return login_fail(err, errlen, "target's key %s: "
+					"cannot answer it", val);
 		}
+		if (why)
+			return login_fail(err, errlen, "target's %.*s=%s: %s%s%s",
+				(int)kv.keylen, kv.key,
+				text_plain(val, sizeof(val), kv.value, kv.valuelen), why,
+				k < keys + NKEYS ? ", ours " : "",
+				k < keys + NKEYS ? value_text(k, *field(&n->ours, k), num)
+				: "");
 	}
 	return rc;
 }
@@ -584,9 +513,8 @@ int login_nego_finish(struct login_nego *n, char *err, size_t errlen)
 	for (i = 0; i < NKEYS; i++)
 		if (keys[i].kind == K_LIST && !(n->answered & 1u << i)
 		 && !digest_ok(*field(&n->ours, &keys[i]), LOGIN_DIGEST_NONE))
-			return login_fail(err, errlen, "target did not answer %s, and %s"
-				" was required", keys[i].name,
-				digest_offer(*field(&n->ours, &keys[i])));
+			return login_fail(err, errlen, "target did not answer %s, ours %s",
+				keys[i].name, digest_offer(*field(&n->ours, &keys[i])));
 	if (n->result.first_burst > n->result.max_burst)
 		n->result.first_burst = n->result.max_burst;
 	return 0;

@@ -61,10 +61,10 @@ struct login_rsp {
 /* Parse a Login Response from len bytes of buf.  Returns the bytes the
  * PDU takes (BHS, AHS and padded data; at most len), or 0 when buf holds
  * too little for it yet (need gets the total length, when the BHS is
- * there, else ISCSI_BHS_LEN), or -1 with err set (one line, e.g.
- * "login response: opcode 0x21 is not a Login Response (0x23)"): a
- * wrong opcode, T and C both set, a reserved stage (NSG only counts
- * with T set), a data segment longer than ISCSI_TEXT_MAX.  The
+ * there, else ISCSI_BHS_LEN), or -1 with err set (one line naming the
+ * field, e.g. "login response: opcode 0x21"): a wrong opcode, T and C
+ * both set, a reserved stage (NSG only counts with T set), a data
+ * segment longer than ISCSI_TEXT_MAX.  The
  * caller checks the rest against its request: version_active 0, the
  * ITT, the ISID, the stages.  With cont set the text goes on in the next
  * response: join the data segments before reading pairs. */
@@ -159,9 +159,9 @@ int login_nego_offer(struct login_nego *n, char *buf, size_t size,
  * NotUnderstood or Irrelevant leaves the RFC default where we accept it.
  * A key the target offers itself gets our answer appended to reply
  * (size bytes, *replylen used); an unknown key gets "NotUnderstood".
- * Returns 0, or -1 with err set to one line naming the key and the
- * value, e.g. "target answered MaxBurstLength=1048576, more than the
- * 262144 offered". */
+ * Returns 0, or -1 with err set to one line naming the key, the value,
+ * why, and our offer, e.g. "target's MaxBurstLength=1048576: not what
+ * was offered, ours 262144". */
 int login_nego_response(struct login_nego *n, const char *data, size_t len,
 		char *reply, size_t size, size_t *replylen,
 		char *err, size_t errlen);

@@ -681,6 +681,19 @@ static int converse(struct kconn *k, const struct plan_session *s,
 	return 0;
 }
 
+/* What we offer: open-iscsi's defaults (iscsid.conf); digests None. */
+static const struct login_params ours = {
+	.header_digest = LOGIN_DIGEST_NONE, .data_digest = LOGIN_DIGEST_NONE,
+	.max_recv_dsl = 262144, .max_xmit_dsl = 8192,
+	.max_burst = 16776192, .first_burst = 262144,
+	.initial_r2t = 0, .immediate_data = 1,
+	.data_pdu_in_order = 1, .data_seq_in_order = 1,
+	.max_connections = 1,
+	.default_time2wait = 2, .default_time2retain = 0,
+	.max_outstanding_r2t = 1, .error_recovery_level = 0,
+	.tpgt = -1,
+};
+
 /* c for session s of kernel session sid.  0, or -1 after a line when
  * mutual CHAP finds no random bytes for its challenge. */
 static int login_conv_setup(struct login_conv *c, const struct plan_session *s,
@@ -701,15 +714,7 @@ static int login_conv_setup(struct login_conv *c, const struct plan_session *s,
 	c->isid[3] = sid >> 16;
 	c->isid[4] = sid >> 8;
 	c->isid[5] = sid;
-	login_params_default(&c->ours);
-	c->ours.max_recv_dsl = 262144;
-	c->ours.max_burst = 16776192;
-	c->ours.first_burst = 262144;
-	c->ours.initial_r2t = 0;
-	c->ours.immediate_data = 1;
-	c->ours.default_time2wait = 2;
-	c->ours.default_time2retain = 0;
-	c->ours.max_outstanding_r2t = 1;
+	c->ours = ours;
 	if (s->rchap_secret[0]
 	 && open_read_close("/dev/urandom", c->rnd, sizeof(c->rnd)) != sizeof(c->rnd)) {
 		login_error(s, "login", "mutual CHAP: can't read /dev/urandom");
@@ -872,7 +877,14 @@ static uint32_t session_find(unsigned i)
 	return found;
 }
 
-void login_child(unsigned i)
+/* Session i: a new login (sid NO_SID), or, for -k, its connection cid
+ * of kernel session sid failed: connect again, bind the new socket to
+ * the same connection, log in (the same ISID: the target reinstates the
+ * session) and start it; that needs no /sys, which may be gone after
+ * switch_root.  handle: the transport's (0: from sysfs).  Exits as
+ * login_child() says. */
+static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
+		uint64_t handle)
 {
 	const struct plan_session *s = &G.plan.session[i];
 	const struct plan_nic *n = &G.plan.nic[s->nic];
@@ -880,23 +892,33 @@ void login_child(unsigned i)
 	struct login_conv *c = xzalloc(sizeof(*c));
 	struct ibft_addr ip = s->ip;
 	unsigned port = s->port, redirects = 0;
+	int recover = sid != NO_SID, rc;
 	const char *why;
 	char path[64];
-	int rc;
 
 	/* Logged in already (iscsi-init run twice): as iscsistart's "session
 	 * exists", that is the session. */
-	k->sid = session_find(i);
-	if (k->sid != NO_SID) {
+	if (!recover && (sid = session_find(i)) != NO_SID) {
 		if (G.opts & OPT_v)
 			bb_error_msg("%s: %s: logged in already (session %u)", s->label,
-				s->name, k->sid);
+				s->name, sid);
 		_exit(0);
 	}
-	dying = k;
-	signal(SIGTERM, stop_login);
-	rc = kconn_open(k, s, 0);
+	rc = kconn_open(k, s, handle);
+	k->sid = sid;
+	k->cid = cid;
+	if (!recover) {		/* the executor stops a login at -t */
+		dying = k;
+		signal(SIGTERM, stop_login);
+	}
 	while (rc == 0) {
+		/* Stopped, the connection hears nothing more of its old socket:
+		 * what the kernel said of that before is forgotten (the same
+		 * session and connection take the new one). */
+		if (recover)
+			conn_op(k, UEV_STOP_CONN, STOP_CONN_RECOVER);
+		k->conn_error = 0;
+		k->early_len = 0;
 		/* the connection first: a target that does not answer leaves
 		 * nothing in the kernel */
 		k->sock = tcp_connect(&ip, port, n->dev,
@@ -906,26 +928,34 @@ void login_child(unsigned i)
 			rc = EXIT_RETRY;
 			break;
 		}
-		rc = create_session(k, s);
+		if (!recover)
+			rc = create_session(k, s);
 		if (!rc)
 			rc = bind_conn(k, s);
 		if (!rc)
 			rc = login_conv_setup(c, s, k->sid) ? EXIT_LOGIN_FINAL
 				: converse(k, s, c, &ip, &port, redirects);
-		if (rc == 0)
+		if (rc >= 0)
 			break;
-		teardown(k);
-		if (rc > 0)
-			break;
-		redirects++;	/* -1: redirected to ip:port */
+		/* redirected to ip:port: a new connection (and, for a new
+		 * login, a new session) */
+		if (recover) {
+			close(k->sock);
+			k->sock = -1;
+		} else {
+			teardown(k);
+		}
+		redirects++;
 		moved_ip = ip;
 		moved_port = port;
 		rc = 0;
 	}
-	if (rc == 0) {
+	if (rc && !recover)
+		teardown(k);
+	if (rc == 0 && !recover) {
 		if (G.opts & OPT_v)
-			bb_error_msg("%s: logged in to %s (session %u, host %u, %s)",
-				s->label, s->name, k->sid, k->host_no, c->auth);
+			bb_error_msg("%s: %s: session %u, host %u, %s", s->label,
+				s->name, k->sid, k->host_no, c->auth);
 		/* LUNs: iscsi_tcp leaves the scan to us, as to iscsid */
 		signal(SIGTERM, SIG_DFL);
 		sprintf(path, "/sys/class/scsi_host/host%u/scan", k->host_no);
@@ -940,57 +970,12 @@ void login_child(unsigned i)
 	_exit(rc);
 }
 
-/* ---- -k: recovery ---- */
-
-/* In a child: session i's connection cid of kernel session sid failed;
- * connect again, bind the new socket to the same connection, log in
- * (the same ISID: the target reinstates the session) and start it.
- * Exits 0, or as login_child() does.  Needs no /sys: after switch_root
- * the resident child may no longer see it. */
-static void recover_child(unsigned i, uint32_t sid, uint32_t cid,
-		uint64_t handle)
+void login_child(unsigned i)
 {
-	const struct plan_session *s = &G.plan.session[i];
-	const struct plan_nic *n = &G.plan.nic[s->nic];
-	struct kconn *k = xzalloc(sizeof(*k));
-	struct login_conv *c = xzalloc(sizeof(*c));
-	struct ibft_addr ip = s->ip;
-	unsigned port = s->port, redirects;
-	const char *why;
-	int rc;
-
-	rc = kconn_open(k, s, handle);
-	if (rc)
-		_exit(rc);
-	k->sid = sid;
-	k->cid = cid;
-	for (redirects = 0; ; redirects++) {
-		/* Stopped, the connection hears nothing more of its old socket:
-		 * what the kernel said of that before is forgotten (the same
-		 * session and connection take the new one). */
-		conn_op(k, UEV_STOP_CONN, STOP_CONN_RECOVER);
-		k->conn_error = 0;
-		k->early_len = 0;
-		k->sock = tcp_connect(&ip, port, n->dev,
-			plan_session_source(&G.plan, s), &why);
-		if (k->sock < 0) {
-			login_error(s, "connect", why);
-			_exit(EXIT_RETRY);
-		}
-		rc = bind_conn(k, s);
-		if (!rc)
-			rc = login_conv_setup(c, s, sid) ? EXIT_LOGIN_FINAL
-				: converse(k, s, c, &ip, &port, redirects);
-		if (rc >= 0)
-			break;
-		close(k->sock);		/* redirected: the same connection again */
-		k->sock = -1;
-		moved_ip = ip;
-		moved_port = port;
-	}
-	memset(c, 0, sizeof(*c));
-	_exit(rc);
+	log_in(i, NO_SID, 0, 0);
 }
+
+/* ---- -k: recovery ---- */
 
 /* Is open-iscsi's iscsid running?  It listens on an abstract socket;
  * then it recovers the sessions it adopted, and we stand aside. */
@@ -1098,9 +1083,7 @@ void login_keeper(void)
 				if (r[i].pid == 0) {
 					/* a long outage: its reason on tries 1, 2, 4, 8 ... */
 					quiet = r[i].tries & (r[i].tries - 1);
-					if (r[i].sid == NO_SID)
-						login_child(i);
-					recover_child(i, r[i].sid, r[i].cid, k->handle);
+					log_in(i, r[i].sid, r[i].cid, k->handle);
 				}
 			} else if (r[i].due < next) {
 				next = r[i].due;

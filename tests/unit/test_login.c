@@ -892,7 +892,7 @@ static void continued_text_longer_than_a_login_pdu_fails(void **state)
 	begin();
 	assert_true(respond(SEC | C_BIT, big, sizeof(big)) > 0);
 	expect_failure(respond(SEC, big, sizeof(big)), LOGIN_STATUS_FINAL,
-		"longer than 8192");
+		"text over 8192 bytes");
 }
 
 /* ---- 8. a target that never finishes ---- */
@@ -970,7 +970,7 @@ static void response_in_another_stage_fails(void **state)
 	/* answers the security request as if it were operational */
 	begin();
 	expect_failure(RESPOND(OPER, "AuthMethod=None\0TargetPortalGroupTag=1"),
-		LOGIN_STATUS_FINAL, "stage 1, the request was in stage 0");
+		LOGIN_STATUS_FINAL, "stage 1, the request's 0");
 	reset();
 	begin();
 	expect_failure(respond_full(OPER_T, 0, 0, TSIH, oper_answer,
@@ -980,7 +980,7 @@ static void response_in_another_stage_fails(void **state)
 	begin();
 	assert_true(RESPOND(SEC_T, "AuthMethod=None\0TargetPortalGroupTag=1") > 0);
 	expect_failure(RESPOND(SEC_T, "AuthMethod=None"), LOGIN_STATUS_FINAL,
-		"stage 0, the request was in stage 1");
+		"stage 0, the request's 1");
 }
 
 static void response_in_another_version_fails(void **state)
@@ -989,7 +989,7 @@ static void response_in_another_version_fails(void **state)
 	begin();
 	S.version = 1;
 	expect_failure(RESPOND(SEC_T, "AuthMethod=None\0TargetPortalGroupTag=1"),
-		LOGIN_STATUS_FINAL, "version");
+		LOGIN_STATUS_FINAL, "Version-active");
 }
 
 static void truncated_response_fails(void **state)
@@ -1017,7 +1017,7 @@ static void response_that_is_no_login_response_fails(void **state)
 	reset();
 	begin();
 	expect_failure(RESPOND(SEC_T | C_BIT, "AuthMethod=None"),
-		LOGIN_STATUS_FINAL, "T and C");
+		LOGIN_STATUS_FINAL, "flags 0xc1 (T, C");
 }
 
 struct bad_security {
@@ -1116,7 +1116,7 @@ static void operational_stage_moving_elsewhere_fails(void **state)
 	assert_true(RESPOND(SEC_T, "AuthMethod=None\0TargetPortalGroupTag=1") > 0);
 	expect_failure(respond_full(T_BIT | OPER | ISCSI_STAGE_OPERATIONAL, 0, 0,
 		TSIH, oper_answer, sizeof(oper_answer)), LOGIN_STATUS_FINAL,
-		"full feature");
+		"next stage 1, not 3");
 }
 
 static void response_after_full_feature_fails(void **state)

@@ -192,7 +192,7 @@ static void response_whose_length_lies_is_not_read_past_the_buffer(void **state)
 	assert_int_equal(need, 48 + 128);
 	rsp[5] = 0x01;				/* 65664 bytes: more than 8192 */
 	assert_int_equal(login_rsp_parse(rsp, rsp_len, &r, &need, err, sizeof(err)), -1);
-	assert_string_equal(err, "login response: data segment of 65664 bytes, more than 8192");
+	assert_string_equal(err, "login response: DataSegmentLength 65664");
 	make_rsp();
 	rsp[4] = 0xff;				/* 1020 bytes of AHS */
 	assert_int_equal(login_rsp_parse(rsp, rsp_len, &r, &need, err, sizeof(err)), 0);
@@ -208,19 +208,19 @@ static void response_that_is_no_login_response_is_refused(void **state)
 	make_rsp();
 	rsp[0] = 0x21;
 	assert_int_equal(login_rsp_parse(rsp, rsp_len, &r, &need, err, sizeof(err)), -1);
-	assert_string_equal(err, "login response: opcode 0x21 is not a Login Response (0x23)");
+	assert_string_equal(err, "login response: opcode 0x21");
 	make_rsp();
 	rsp[1] = 0xc1;
 	assert_int_equal(login_rsp_parse(rsp, rsp_len, &r, &need, err, sizeof(err)), -1);
-	assert_string_equal(err, "login response: T and C bits both set");
+	assert_string_equal(err, "login response: flags 0xc1 (T, C, CSG, NSG)");
 	make_rsp();
 	rsp[1] = 0x82;
 	assert_int_equal(login_rsp_parse(rsp, rsp_len, &r, &need, err, sizeof(err)), -1);
-	assert_string_equal(err, "login response: reserved next stage 2");
+	assert_string_equal(err, "login response: flags 0x82 (T, C, CSG, NSG)");
 	make_rsp();
 	rsp[1] = 0x08;
 	assert_int_equal(login_rsp_parse(rsp, rsp_len, &r, &need, err, sizeof(err)), -1);
-	assert_string_equal(err, "login response: reserved current stage 2");
+	assert_string_equal(err, "login response: flags 0x08 (T, C, CSG, NSG)");
 }
 
 /* ---- text keys ---- */
@@ -278,12 +278,12 @@ static void malformed_text_is_refused_saying_where(void **state)
 {
 	static char longkey[80], longval[300];
 	struct bad_text c[] = {
-		{ "a=b", 3, "login text: the pair at byte 0 does not end with a NUL" },
-		{ "a=b\0c=d", 7, "login text: the pair at byte 4 does not end with a NUL" },
-		{ "ab\0", 3, "login text: no '=' in the pair at byte 0" },
-		{ "\0\0=b\0", 5, "login text: empty key name at byte 2" },
-		{ longkey, 66, "login text: key name at byte 0 longer than 63 bytes" },
-		{ longval, 261, "login text: the value of TargetAlias is 256 bytes, more than 255" },
+		{ "a=b", 3, "login text: bad key=value at byte 0" },
+		{ "a=b\0c=d", 7, "login text: bad key=value at byte 4" },
+		{ "ab\0", 3, "login text: bad key=value at byte 0" },
+		{ "\0\0=b\0", 5, "login text: bad key=value at byte 2" },
+		{ longkey, 66, "login text: bad key=value at byte 0" },
+		{ longval, 261, "login text: TargetAlias value of 256 bytes" },
 	};
 	struct text_kv kv;
 	size_t i, pos;
@@ -388,7 +388,7 @@ static void a_larger_first_burst_than_offered_is_refused(void **state)
 	start();
 	/* FirstBurstLength 262144 > 65536 offered: out of range */
 	assert_int_equal(ANSWER(tgtd), -1);
-	assert_string_equal(err, "target answered FirstBurstLength=262144, more than the 65536 offered");
+	assert_string_equal(err, "target's FirstBurstLength=262144: not what was offered, ours 65536");
 }
 
 static void answers_within_the_offer_give_the_result(void **state)
@@ -434,24 +434,24 @@ struct bad_answer {
 static void answers_outside_the_offer_name_key_and_value(void **state)
 {
 	static const struct bad_answer c[] = {
-		BAD("MaxBurstLength=1048576", "target answered MaxBurstLength=1048576, more than the 262144 offered"),
-		BAD("ErrorRecoveryLevel=7", "target answered ErrorRecoveryLevel=7, out of range 0 to 2"),
-		BAD("MaxBurstLength=511", "target answered MaxBurstLength=511, out of range 512 to 16777215"),
-		BAD("MaxRecvDataSegmentLength=16777216", "target answered MaxRecvDataSegmentLength=16777216, out of range 512 to 16777215"),
-		BAD("MaxConnections=0", "target answered MaxConnections=0, out of range 1 to 65535"),
-		BAD("MaxBurstLength=-1", "target answered MaxBurstLength=-1, not a number"),
-		BAD("MaxBurstLength=99999999999", "target answered MaxBurstLength=99999999999, not a number"),
-		BAD("MaxBurstLength=0x", "target answered MaxBurstLength=0x, not a number"),
-		BAD("MaxBurstLength=", "target answered MaxBurstLength=, not a number"),
-		BAD("DefaultTime2Wait=1", "target answered DefaultTime2Wait=1, less than the 2 offered"),
-		BAD("DataPDUInOrder=No", "target answered DataPDUInOrder=No, but Yes was offered (the result is Yes when either side says Yes)"),
-		BAD("ImmediateData=yes", "target answered ImmediateData=yes, not Yes or No"),
-		BAD("DataDigest=CRC32C", "target answered DataDigest=CRC32C, not one of the values offered (None)"),
-		BAD("HeaderDigest=MD5", "target answered HeaderDigest=MD5, not None or CRC32C"),
-		BAD("HeaderDigest=CRC32C,None", "target answered HeaderDigest=CRC32C,None, not None or CRC32C"),
-		BAD("MaxBurstLength=65536\0MaxBurstLength=65536", "target sent MaxBurstLength twice"),
-		BAD("TargetPortalGroupTag=65536", "target sent TargetPortalGroupTag=65536, not a number from 0 to 65535"),
-		BAD("MaxBurstLength=\x01\x7f", "target answered MaxBurstLength=??, not a number"),
+		BAD("MaxBurstLength=1048576", "target's MaxBurstLength=1048576: not what was offered, ours 262144"),
+		BAD("ErrorRecoveryLevel=7", "target's ErrorRecoveryLevel=7: out of range, ours 0"),
+		BAD("MaxBurstLength=511", "target's MaxBurstLength=511: out of range, ours 262144"),
+		BAD("MaxRecvDataSegmentLength=16777216", "target's MaxRecvDataSegmentLength=16777216: out of range, ours 262144"),
+		BAD("MaxConnections=0", "target's MaxConnections=0: out of range, ours 1"),
+		BAD("MaxBurstLength=-1", "target's MaxBurstLength=-1: not a number, ours 262144"),
+		BAD("MaxBurstLength=99999999999", "target's MaxBurstLength=99999999999: not a number, ours 262144"),
+		BAD("MaxBurstLength=0x", "target's MaxBurstLength=0x: not a number, ours 262144"),
+		BAD("MaxBurstLength=", "target's MaxBurstLength=: not a number, ours 262144"),
+		BAD("DefaultTime2Wait=1", "target's DefaultTime2Wait=1: not what was offered, ours 2"),
+		BAD("DataPDUInOrder=No", "target's DataPDUInOrder=No: not what was offered, ours Yes"),
+		BAD("ImmediateData=yes", "target's ImmediateData=yes: not Yes or No, ours Yes"),
+		BAD("DataDigest=CRC32C", "target's DataDigest=CRC32C: not what was offered, ours None"),
+		BAD("HeaderDigest=MD5", "target's HeaderDigest=MD5: not None or CRC32C, ours CRC32C,None"),
+		BAD("HeaderDigest=CRC32C,None", "target's HeaderDigest=CRC32C,None: not None or CRC32C, ours CRC32C,None"),
+		BAD("MaxBurstLength=65536\0MaxBurstLength=65536", "target's MaxBurstLength=65536: sent twice, ours 262144"),
+		BAD("TargetPortalGroupTag=65536", "target's TargetPortalGroupTag=65536: not a number from 0 to 65535"),
+		BAD("MaxBurstLength=\x01\x7f", "target's MaxBurstLength=??: not a number, ours 262144"),
 	};
 	size_t i;
 
@@ -478,7 +478,7 @@ static void immediate_data_refused_when_offered_no(void **state)
 	login_nego_init(&nego, &ours);
 	assert_int_equal(login_nego_offer(&nego, buf, sizeof(buf), &len), 0);
 	assert_int_equal(ANSWER("ImmediateData=Yes"), -1);
-	assert_string_equal(err, "target answered ImmediateData=Yes, but No was offered (the result is No when either side says No)");
+	assert_string_equal(err, "target's ImmediateData=Yes: not what was offered, ours No");
 }
 
 static void not_understood_reject_and_irrelevant_keep_the_default(void **state)
@@ -510,13 +510,13 @@ static void a_required_digest_the_target_refuses_fails(void **state)
 	assert_int_equal(login_nego_offer(&nego, buf, sizeof(buf), &len), 0);
 	assert_non_null(memmem(buf, len, "DataDigest=CRC32C\0", 18));
 	assert_int_equal(ANSWER("DataDigest=Reject"), -1);
-	assert_string_equal(err, "target answered DataDigest=Reject, and CRC32C was required");
+	assert_string_equal(err, "target's DataDigest=Reject: ours is required, ours CRC32C");
 	login_nego_init(&nego, &ours);
 	len = 0;
 	assert_int_equal(login_nego_offer(&nego, buf, sizeof(buf), &len), 0);
 	assert_int_equal(ANSWER("HeaderDigest=None"), 0);
 	assert_int_equal(login_nego_finish(&nego, err, sizeof(err)), -1);
-	assert_string_equal(err, "target did not answer DataDigest, and CRC32C was required");
+	assert_string_equal(err, "target did not answer DataDigest, ours CRC32C");
 }
 
 static void keys_the_target_offers_get_our_answer(void **state)
@@ -545,7 +545,7 @@ static void keys_the_target_offers_get_our_answer(void **state)
 	start();
 	nego.offered = 0;
 	assert_int_equal(ANSWER("DataDigest=CRC32C"), -1);
-	assert_string_equal(err, "target offered DataDigest=CRC32C, none of which we take (None)");
+	assert_string_equal(err, "target's DataDigest=CRC32C: none of these taken, ours None");
 }
 
 static void first_burst_is_cut_to_max_burst(void **state)
@@ -562,7 +562,7 @@ static void malformed_response_text_fails_negotiation(void **state)
 	(void)state;
 	start();
 	assert_int_equal(answer("MaxBurstLength=4096", 19), -1);
-	assert_string_equal(err, "login text: the pair at byte 0 does not end with a NUL");
+	assert_string_equal(err, "login text: bad key=value at byte 0");
 }
 
 /* ---- status ---- */
