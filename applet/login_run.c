@@ -995,6 +995,22 @@ static int iscsid_runs(void)
 	return ok;
 }
 
+/* What the kernel's enum iscsi_err (include/scsi/iscsi_if.h) says of a
+ * failed connection, for the errors a lost target gives. */
+static const char *conn_error_str(uint32_t err)
+{
+	switch (err) {
+	case 1008: return "protocol error";
+	case 1011: return "connection failed";
+	case 1014: case 1015: return "digest error";
+	case 1019: return "send failed";
+	case 1020: return "TCP connection closed";
+	case 1021: return "SCSI error handling reset the session";
+	case 1022: return "NOP-Out timed out";
+	}
+	return "error";
+}
+
 void login_keeper(void)
 {
 	struct kconn *k;
@@ -1003,6 +1019,7 @@ void login_keeper(void)
 		uint32_t sid, cid;	/* the kernel's session, NO_SID: none yet */
 		unsigned tries;		/* logins that failed since the last success */
 		unsigned long long due;	/* monotonic_ms() of the next try, 0: none */
+		unsigned long long down;	/* when its connection was lost, 0: up */
 	} *r;
 	unsigned i;
 	int lock;
@@ -1069,12 +1086,23 @@ void login_keeper(void)
 						r[i].sid = session_find(i);
 					r[i].tries = 0;
 					r[i].due = 0;
+					r[i].down = 0;
 				} else {
 					r[i].due = now + plan_retry_delay_ms(++r[i].tries, random());
 				}
 			}
 		}
 		for (i = 0; i < G.plan.nr_sessions; i++) {
+			/* the kernel's recovery timeout: from now on it fails the
+			 * session's I/O (said once) until a login brings it back */
+			if (r[i].down && r[i].down + RECOVERY_TMO * 1000 <= now) {
+				bb_error_msg("%s: %s: down for %u s: its I/O fails until"
+					" it is back", G.plan.session[i].label,
+					G.plan.session[i].name, RECOVERY_TMO);
+				r[i].down = 0;
+			} else if (r[i].down && r[i].down + RECOVERY_TMO * 1000 < next) {
+				next = r[i].down + RECOVERY_TMO * 1000;
+			}
 			if (!r[i].due || r[i].pid)
 				continue;
 			if (r[i].due <= now) {
@@ -1113,11 +1141,12 @@ void login_keeper(void)
 				bb_simple_error_msg("iscsid runs: it recovers the sessions now");
 				_exit(EXIT_SUCCESS);
 			}
-			bb_error_msg("%s: %s: connection lost (error %u); logging in again",
-				G.plan.session[j].label, G.plan.session[j].name,
+			bb_error_msg("%s: %s: connection lost: %s (kernel error %u);"
+				" logging in again", G.plan.session[j].label,
+				G.plan.session[j].name, conn_error_str(ev->r.connerror.error),
 				ev->r.connerror.error);
 			r[j].cid = ev->r.connerror.cid;
-			r[j].due = monotonic_ms();
+			r[j].due = r[j].down = monotonic_ms();
 		}
 	}
 }
