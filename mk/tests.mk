@@ -9,7 +9,8 @@
 #                 CHAP values), seed them and run each briefly
 #                 (FUZZ_RUNS=20000, FUZZ_FLAGS=-seed=1 for a fixed run;
 #                 needs clang).  tests/fuzz/run is make check's suite.
-# Needs: gcc, libcmocka-dev, libssl-dev (test_chap's reference hashes); clang and its libFuzzer runtime for fuzz.
+# Needs: gcc, libcmocka-dev, libssl-dev (test_chap's and test_login's hashes,
+# tests/lib/chap_openssl.c); clang and its libFuzzer runtime for fuzz.
 
 REPO ?= $(CURDIR)
 TESTS_OUT := $(REPO)/build/tests
@@ -44,8 +45,10 @@ test_iscsi_name_SRCS := iscsi_name.c
 test_lease_chap_SRCS := lease.c plan.c plan_cmd.c plan_lease.c rootpath.c iscsi_name.c ibft.c
 test_login_pdu_SRCS := login_pdu.c
 test_chap_SRCS := chap.c login_pdu.c
+test_chap_LIB := chap_openssl.c
 test_chap_LIBS := -lcrypto
 test_login_SRCS := login.c login_pdu.c chap.c
+test_login_LIB := chap_openssl.c
 test_login_LIBS := -lcrypto
 
 fuzz_ibft_SRCS := ibft.c

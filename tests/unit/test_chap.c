@@ -12,48 +12,15 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 #include "../../applet/chap.h"
+#include "../lib/chap_openssl.h"
 
 static char err[256];
 
-static void evp(const EVP_MD *md, const void *parts[], const size_t lens[],
-		unsigned n, uint8_t *out)
-{
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	unsigned i, len;
-
-	assert_non_null(c);
-	assert_int_equal(EVP_DigestInit_ex(c, md, NULL), 1);
-	for (i = 0; i < n; i++)
-		assert_int_equal(EVP_DigestUpdate(c, parts[i], lens[i]), 1);
-	assert_int_equal(EVP_DigestFinal_ex(c, out, &len), 1);
-	EVP_MD_CTX_free(c);
-}
-
-static void md5(const void *p[], const size_t l[], unsigned n, uint8_t *o)
-{
-	evp(EVP_md5(), p, l, n, o);
-}
-
-static void sha1(const void *p[], const size_t l[], unsigned n, uint8_t *o)
-{
-	evp(EVP_sha1(), p, l, n, o);
-}
-
-static void sha256(const void *p[], const size_t l[], unsigned n, uint8_t *o)
-{
-	evp(EVP_sha256(), p, l, n, o);
-}
-
-static void sha3_256(const void *p[], const size_t l[], unsigned n, uint8_t *o)
-{
-	evp(EVP_sha3_256(), p, l, n, o);
-}
-
 static const struct chap_hash all[] = {
-	{ "MD5", CHAP_MD5, 16, md5 },
-	{ "SHA-1", CHAP_SHA1, 20, sha1 },
-	{ "SHA-256", CHAP_SHA256, 32, sha256 },
-	{ "SHA3-256", CHAP_SHA3_256, 32, sha3_256 },
+	{ "MD5", CHAP_MD5, 16, chap_openssl_md5 },
+	{ "SHA-1", CHAP_SHA1, 20, chap_openssl_sha1 },
+	{ "SHA-256", CHAP_SHA256, 32, chap_openssl_sha256 },
+	{ "SHA3-256", CHAP_SHA3_256, 32, chap_openssl_sha3_256 },
 };
 
 /* ---- CHAP_A ---- */

@@ -16,37 +16,16 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 #include "../../applet/login.h"
+#include "../lib/chap_openssl.h"
 
 /* ---- hashes (OpenSSL's, for the conversation and for checking it) ---- */
 
-static void evp(const EVP_MD *md, const void *parts[], const size_t lens[],
-		unsigned n, uint8_t *out)
-{
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	unsigned i, len;
-
-	assert_non_null(c);
-	assert_int_equal(EVP_DigestInit_ex(c, md, NULL), 1);
-	for (i = 0; i < n; i++)
-		assert_int_equal(EVP_DigestUpdate(c, parts[i], lens[i]), 1);
-	assert_int_equal(EVP_DigestFinal_ex(c, out, &len), 1);
-	EVP_MD_CTX_free(c);
-}
-
-static void md5(const void *p[], const size_t l[], unsigned n, uint8_t *o)
-{
-	evp(EVP_md5(), p, l, n, o);
-}
-
-static void sha256(const void *p[], const size_t l[], unsigned n, uint8_t *o)
-{
-	evp(EVP_sha256(), p, l, n, o);
-}
-
-static const struct chap_hash hash_md5[] = { { "MD5", CHAP_MD5, 16, md5 } };
+static const struct chap_hash hash_md5[] = {
+	{ "MD5", CHAP_MD5, 16, chap_openssl_md5 },
+};
 static const struct chap_hash hash_sha256_md5[] = {
-	{ "SHA-256", CHAP_SHA256, 32, sha256 },
-	{ "MD5", CHAP_MD5, 16, md5 },
+	{ "SHA-256", CHAP_SHA256, 32, chap_openssl_sha256 },
+	{ "MD5", CHAP_MD5, 16, chap_openssl_md5 },
 };
 
 /* RFC 1994: H(id || secret || challenge), computed here, not by chap.c */
