@@ -351,6 +351,35 @@ static void advance_nics(void)
 	}
 }
 
+int session_retryable(unsigned i)
+{
+	const struct sess_state *ss = &G.sst[i];
+
+	return ss->state != SESS_OK && ss->state != SESS_DROPPED
+		&& G.nst[G.plan.session[i].nic].state == NIC_READY
+		&& plan_session_ready(&G.plan, i)
+		&& !(ss->state == SESS_FAIL && !ss->timed_out && WIFEXITED(ss->status)
+			&& plan_login_outcome(WEXITSTATUS(ss->status)) == PLAN_LOGIN_FINAL);
+}
+
+/* -k with the built-in login: session i, not up, on a configured NIC, is
+ * a path to a target that is up through another session.  The boot need
+ * not wait for it: the resident child keeps trying it (multipath: it
+ * joins the disk later). */
+static int left_to_keeper(unsigned i)
+{
+	unsigned j;
+
+	if (!ENABLE_FEATURE_ISCSI_INIT_LOGIN || !(G.opts & OPT_k) || G.prog
+	 || (G.opts & OPT_n) || !session_retryable(i))
+		return 0;
+	for (j = 0; j < G.plan.nr_sessions; j++)
+		if (G.sst[j].state == SESS_OK
+		 && strcmp(G.plan.session[j].name, G.plan.session[i].name) == 0)
+			return 1;
+	return 0;
+}
+
 /* Done when every session ended and, without a table, every interface
  * has had its lease (or failed): a late lease may still add a session. */
 static int all_done(void)
@@ -358,7 +387,7 @@ static int all_done(void)
 	unsigned i;
 
 	for (i = 0; i < G.plan.nr_sessions; i++)
-		if (G.sst[i].state < SESS_OK
+		if (G.sst[i].state < SESS_OK && !left_to_keeper(i)
 		 && G.nst[G.plan.session[i].nic].state != NIC_FAILED)
 			return 0;	/* (a failed NIC's sessions wait for nothing) */
 	for (i = 0; i < G.plan.nr_nics; i++)
@@ -396,6 +425,10 @@ static void session_result(unsigned i)
 
 	if (G.sst[i].state == SESS_DROPPED)
 		return;		/* its error line was said */
+	if (left_to_keeper(i)) {
+		session_warning(i, "not up yet; -k keeps trying", "");
+		return;
+	}
 	if (G.sst[i].state == SESS_OK) {
 		const struct ibft_addr *src = plan_session_source(&G.plan, s);
 		char ip[PLAN_ADDRSTRLEN];

@@ -207,6 +207,9 @@ int login_chap_list(const char *list);
  * when the login failed for good (authentication, authorization, a
  * protocol error).  Secrets go only to the kernel, never to output. */
 void login_child(unsigned i) NORETURN;
+/* exec.c: session i is not up but may come up with another login: its
+ * NIC is configured and its target did not refuse it for good. */
+int session_retryable(unsigned i);
 /* -k: the resident child that logs each session's connection in again
  * whenever the kernel reports it failed, and tries again the paths that
  * did not come up on a configured NIC (unless refused for good), with

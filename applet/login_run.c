@@ -1050,14 +1050,8 @@ void login_keeper(void)
 	 * refused it for good, is tried again too (multipath: it joins
 	 * later). */
 	for (i = 0; i < G.plan.nr_sessions; i++) {
-		const struct sess_state *ss = &G.sst[i];
-
-		r[i].sid = ss->state == SESS_OK ? session_find(i) : NO_SID;
-		if (ss->state != SESS_OK && ss->state != SESS_DROPPED
-		 && G.nst[G.plan.session[i].nic].state == NIC_READY
-		 && plan_session_ready(&G.plan, i)
-		 && !(ss->state == SESS_FAIL && !ss->timed_out && WIFEXITED(ss->status)
-			&& plan_login_outcome(WEXITSTATUS(ss->status)) == PLAN_LOGIN_FINAL)) {
+		r[i].sid = G.sst[i].state == SESS_OK ? session_find(i) : NO_SID;
+		if (session_retryable(i)) {
 			r[i].tries = 1;
 			r[i].due = monotonic_ms() + plan_retry_delay_ms(1, random());
 		}
