@@ -51,25 +51,40 @@ int show_step(const char *cmd, char **argv, const char *redir)
 }
 
 /* Run one "ip" command in a child: libiproute dies on errors, keeps
- * sockets open and keeps state in bb_common_bufsiz1.  Returns its exit
- * status. */
+ * sockets open and keeps state in bb_common_bufsiz1.  Its messages come
+ * through a pipe, passed on unless the kernel answered EEXIST: an "add"
+ * of what is there already (a second run) is no error.  Returns its exit
+ * status, EEXIST for that. */
 static int ip_child(char **argv)
 {
 	int FAST_FUNC (*fn)(char **);
+	int p[2], rc;
+	char *msg;
 	pid_t pid;
 
 	fflush_all();
+	xpipe(p);
 	pid = xfork();
 	if (pid == 0) {
+		close(p[0]);
+		xmove_fd(p[1], STDERR_FILENO);
 		if (strcmp(argv[0], "-6") == 0) {	/* "ip -6 rule ..." */
 			preferred_family = AF_INET6;
 			argv++;
 		}
 		fn = argv[0][0] == 'l' ? do_iplink : argv[0][0] == 'a' ? do_ipaddr
 			: argv[0][1] == 'u' ? do_iprule : do_iproute;
-		_exit(fn(argv + 1));
+		rc = fn(argv + 1);	/* errno: what rtnl_talk() heard */
+		_exit(rc && errno == EEXIST ? EEXIST : rc);
 	}
-	return wait4pid(pid);
+	close(p[1]);
+	msg = xmalloc_read(p[0], NULL);
+	close(p[0]);
+	rc = wait4pid(pid);
+	if (msg && rc != EEXIST)
+		fputs(msg, stderr);
+	free(msg);
+	return rc;
 }
 
 struct ip_ctx {
@@ -180,6 +195,10 @@ static int plan_step(void *vctx, unsigned step, char **argv)
 		return 0;
 	}
 	rc = sysctl ? sysctl_set(argv[2]) : ip_child(argv);
+	if (rc == EEXIST) {
+		st->skip |= bit;	/* there already: not ours to undo */
+		return 0;
+	}
 	if (rc && !ctx->undo && step == PLAN_STEP_VLAN)
 		st->vlan_failed = 1;
 	if (rc == 0) {
