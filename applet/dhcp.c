@@ -281,7 +281,7 @@ int dhcp_resolve_sessions(unsigned i)
 		char *addr[] = { (char*)"addr", (char*)"add", ip, (char*)"dev",
 			n->dev, NULL };
 		struct ibft_addr a;
-		int rc;
+		int rc, added = 0;
 
 		if (s->nic != i || !s->server[0] || s->ip.family
 		 || G.sst[j].state != SESS_WAIT)
@@ -289,10 +289,10 @@ int dhcp_resolve_sessions(unsigned i)
 		/* -n configured nothing: the lease's address is put on the
 		 * interface just for the question */
 		sprintf(ip, "%s/%u", ibft_addr_str(&n->ip, err), n->prefix);
-		if (G.opts & OPT_n)
-			ip_quiet(addr);
+		if (G.opts & OPT_n)	/* there already (EEXIST): not ours */
+			added = ip_quiet(addr) == 0;
 		rc = resolve(s->server, &a);
-		if (G.opts & OPT_n) {
+		if (added) {
 			addr[1] = (char*)"del";
 			ip_quiet(addr);
 		}
