@@ -1103,8 +1103,11 @@ void login_keeper(void)
 				fflush_all();
 				r[i].pid = xfork();
 				if (r[i].pid == 0) {
-					/* a long outage: its reason on tries 1, 2, 4, 8 ... */
-					quiet = r[i].tries & (r[i].tries - 1);
+					/* a long outage: its reason on tries 1, 2, 4, 8 ...
+					 * (r[i].tries have failed: this is try tries + 1) */
+					unsigned t = r[i].tries + 1;
+
+					quiet = t & (t - 1);
 					log_in(i, r[i].sid, r[i].cid, k->handle);
 				}
 			} else if (r[i].due < next) {
