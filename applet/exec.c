@@ -362,8 +362,9 @@ int session_retryable(unsigned i)
 			&& plan_login_outcome(WEXITSTATUS(ss->status)) == PLAN_LOGIN_FINAL);
 }
 
-/* -k with the built-in login: session i, not up, on a configured NIC, is
- * a path to a target that is up through another session.  The boot need
+/* -k with the built-in login: session i, on a configured NIC, failed a
+ * login (its first try is waited for: it may be just slower) and is a
+ * path to a target that is up through another session.  The boot need
  * not wait for it: the resident child keeps trying it (multipath: it
  * joins the disk later). */
 static int left_to_keeper(unsigned i)
@@ -371,7 +372,8 @@ static int left_to_keeper(unsigned i)
 	unsigned j;
 
 	if (!ENABLE_FEATURE_ISCSI_INIT_LOGIN || !(G.opts & OPT_k) || G.prog
-	 || (G.opts & OPT_n) || !session_retryable(i))
+	 || (G.opts & OPT_n) || !session_retryable(i)
+	 || (G.sst[i].state != SESS_FAIL && !G.sst[i].tries))
 		return 0;
 	for (j = 0; j < G.plan.nr_sessions; j++)
 		if (G.sst[j].state == SESS_OK
