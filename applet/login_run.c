@@ -78,6 +78,8 @@ enum {
 	RESPONSE_MS = 15000,	/* a Login Response comes within */
 	CONNECT_MS = 10000,
 	REDIRECTS_MAX = 4,
+	CHECK_MS = 5000,	/* -k: how often sysfs and iscsid are looked at */
+	STABLE_MS = 10000,	/* -k: a connection lost sooner flapped */
 	NO_SID = 0xffffffff,
 	/* exit statuses, as iscsistart's (plan_login_outcome) */
 	EXIT_RETRY = 8,		/* ISCSI_ERR_TRANS_TIMEOUT: try again */
@@ -995,6 +997,25 @@ static int iscsid_runs(void)
 	return ok;
 }
 
+/* The resident child stands aside, and exits, once iscsid runs. */
+static void keeper_check_iscsid(void)
+{
+	if (iscsid_runs()) {
+		bb_simple_error_msg("iscsid runs: it recovers the sessions now");
+		_exit(EXIT_SUCCESS);
+	}
+}
+
+/* Does sysfs say connection cid of kernel session sid failed?  (0 when
+ * it cannot be read: the kernel's events still tell.) */
+static int conn_failed(uint32_t sid, uint32_t cid)
+{
+	char dir[64], v[16];
+
+	sprintf(dir, "/sys/class/iscsi_connection/connection%u:%u", sid, cid);
+	return strcmp(sysfs_attr(dir, "state", v, sizeof(v)), "failed") == 0;
+}
+
 /* What the kernel's enum iscsi_err (include/scsi/iscsi_if.h) says of a
  * failed connection, for the errors a lost target gives. */
 static const char *conn_error_str(uint32_t err)
@@ -1011,16 +1032,46 @@ static const char *conn_error_str(uint32_t err)
 	return "error";
 }
 
+/* What the resident child keeps of a session */
+struct keep {
+	pid_t pid;			/* its login child, 0: none */
+	uint32_t sid, cid;		/* the kernel's session, NO_SID: none yet */
+	unsigned tries;			/* logins that failed since the last success */
+	unsigned flaps;			/* connections lost soon after a login */
+	unsigned long long due;		/* monotonic_ms() of the next try, 0: none */
+	unsigned long long down;	/* when its connection was lost, 0: up */
+	unsigned long long up;		/* when it was logged in last */
+};
+
+/* Session i's connection was lost (why: said in its line): log it in
+ * again, at once; after a connection that lasted less than STABLE_MS
+ * (a target that drops each one after its login), with the backoff of
+ * failed tries, so a fleet does not hammer it. */
+static void keep_lost(struct keep *r, unsigned i, const char *why)
+{
+	unsigned long long now = monotonic_ms();
+	unsigned delay = 0;
+	char in[24];
+
+	keeper_check_iscsid();
+	r->flaps = r->up && now - r->up < STABLE_MS ? r->flaps + 1 : 0;
+	if (r->flaps)
+		delay = plan_retry_delay_ms(r->flaps, random());
+	in[0] = '\0';
+	if (delay)
+		sprintf(in, " in %u.%u s", delay / 1000, delay % 1000 / 100);
+	bb_error_msg("%s: %s: connection lost: %s; logging in again%s",
+		G.plan.session[i].label, G.plan.session[i].name, why, in);
+	r->due = now + delay;
+	if (!r->down)
+		r->down = now;
+}
+
 void login_keeper(void)
 {
 	struct kconn *k;
-	struct {
-		pid_t pid;
-		uint32_t sid, cid;	/* the kernel's session, NO_SID: none yet */
-		unsigned tries;		/* logins that failed since the last success */
-		unsigned long long due;	/* monotonic_ms() of the next try, 0: none */
-		unsigned long long down;	/* when its connection was lost, 0: up */
-	} *r;
+	struct keep *r;
+	unsigned long long check = 0;	/* the next look at sysfs and iscsid */
 	unsigned i;
 	int lock;
 
@@ -1081,11 +1132,29 @@ void login_keeper(void)
 					r[i].tries = 0;
 					r[i].due = 0;
 					r[i].down = 0;
+					r[i].up = now;
+					/* lost again before we saw this child end, its
+					 * event was taken for the old connection's: look */
+					check = 0;
 				} else {
 					r[i].due = now + plan_retry_delay_ms(++r[i].tries, random());
 				}
 			}
 		}
+		/* Every few seconds: iscsid has come (we stand aside), or a
+		 * connection failed whose event we missed (it came while the
+		 * login before was ending, or the socket overflowed). */
+		if (now >= check) {
+			check = now + CHECK_MS;
+			keeper_check_iscsid();
+			for (i = 0; i < G.plan.nr_sessions; i++) {
+				if (r[i].sid != NO_SID && !r[i].pid && !r[i].due
+				 && conn_failed(r[i].sid, r[i].cid))
+					keep_lost(&r[i], i, "its state in sysfs is failed");
+			}
+		}
+		if (check < next)
+			next = check;
 		for (i = 0; i < G.plan.nr_sessions; i++) {
 			/* the kernel's recovery timeout: from now on it fails the
 			 * session's I/O (said once) until a login brings it back */
@@ -1100,6 +1169,7 @@ void login_keeper(void)
 			if (!r[i].due || r[i].pid)
 				continue;
 			if (r[i].due <= now) {
+				keeper_check_iscsid();
 				fflush_all();
 				r[i].pid = xfork();
 				if (r[i].pid == 0) {
@@ -1119,11 +1189,14 @@ void login_keeper(void)
 		if (i < G.plan.nr_sessions && next > now + 100)
 			next = now + 100;	/* a child runs: look for its end */
 		n = nl_read(k, next - now);
-		if (n < 0)
+		if (n < 0 && errno != ENOBUFS)
 			_exit(EXIT_FAILURE);
+		if (n < 0)
+			check = n = 0;	/* events were lost: sysfs tells */
 		for (nh = (struct nlmsghdr *)k->buf; NLMSG_OK(nh, (unsigned)n);
 				nh = NLMSG_NEXT(nh, n)) {
 			struct iscsi_uevent *ev = NLMSG_DATA(nh);
+			char why[64];
 			int j;
 
 			/* the kernel's events have nlmsg_type 0: ev->type says */
@@ -1134,16 +1207,10 @@ void login_keeper(void)
 				;
 			if (j < 0 || r[j].due || r[j].pid)
 				continue;	/* not ours, or being logged in again */
-			if (iscsid_runs()) {
-				bb_simple_error_msg("iscsid runs: it recovers the sessions now");
-				_exit(EXIT_SUCCESS);
-			}
-			bb_error_msg("%s: %s: connection lost: %s (kernel error %u);"
-				" logging in again", G.plan.session[j].label,
-				G.plan.session[j].name, conn_error_str(ev->r.connerror.error),
-				ev->r.connerror.error);
 			r[j].cid = ev->r.connerror.cid;
-			r[j].due = r[j].down = monotonic_ms();
+			sprintf(why, "%s (kernel error %u)",
+				conn_error_str(ev->r.connerror.error), ev->r.connerror.error);
+			keep_lost(&r[j], j, why);
 		}
 	}
 }
