@@ -87,7 +87,7 @@ void dhcp_start(unsigned i)
 			close(G.nl_fd);
 		close(G.sig_fd[0]);
 		close(G.sig_fd[1]);
-		signal(SIGCHLD, SIG_DFL);
+		child_signals();
 		xmove_fd(fds[1], DHCP_FD);
 		signal(SIGPIPE, SIG_IGN);
 		/* udhcpc's chatter: to stderr (stdout is -n's plan), by name */

@@ -22,6 +22,9 @@ void plan_warning(void *ctx UNUSED_PARAM, const char *msg)
 	bb_error_msg("warning: %s", msg);
 }
 
+/* SIGTERM or SIGINT (a watchdog, timeout(1), ^C): stop as at -t */
+static volatile sig_atomic_t stopped;
+
 static void sigchld(int sig UNUSED_PARAM)
 {
 	int e = errno;
@@ -30,6 +33,20 @@ static void sigchld(int sig UNUSED_PARAM)
 
 	(void)r;
 	errno = e;
+}
+
+static void stop_signal(int sig)
+{
+	stopped = sig;
+	sigchld(sig);		/* wakes the poll */
+}
+
+/* In a child: the default for what stops the executor. */
+void child_signals(void)
+{
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
 }
 
 /* Sleep until something happens or until (monotonic_ms()); then forget
@@ -114,7 +131,7 @@ static void start_session(unsigned i)
 	if (pid == 0) {
 		/* own process group: on timeout we stop it and its daemon half */
 		setpgid(0, 0);
-		signal(SIGCHLD, SIG_DFL);
+		child_signals();
 		if (ENABLE_FEATURE_ISCSI_INIT_LOGIN && !G.prog) {
 			memset(&a, 0, sizeof(a));
 			login_child(i);
@@ -504,6 +521,7 @@ int execute(void)
 		close_on_exec_on(G.sig_fd[i]);
 	}
 	signal_SA_RESTART_empty_mask(SIGCHLD, sigchld);
+	bb_signals((1 << SIGTERM) | (1 << SIGINT), stop_signal);
 	/* retry delays differ between hosts that boot together */
 	srandom(monotonic_us() ^ getpid() ^ G.plan.nic[0].mac[5] << 16
 		^ G.plan.nic[0].mac[4] << 24);
@@ -512,9 +530,17 @@ int execute(void)
 	for (;;) {
 		advance_nics();
 		reap_sessions();
-		if (all_done() || !time_left())
+		if (all_done() || !time_left() || stopped)
 			break;
 		wait_for_events(next_deadline(), 1);
+	}
+	if (stopped) {
+		/* what is up stays; the rest is given up as at -t, and no
+		 * child stays behind (-k's are not started) */
+		bb_error_msg("warning: SIG%s: stopping as at -t", get_signame(stopped));
+		G.opts &= ~OPT_k;
+		for (i = 0; ENABLE_FEATURE_ISCSI_INIT_DHCP && i < G.plan.nr_nics; i++)
+			dhcp_stop(i);
 	}
 	stop_sessions();
 	for (i = 0; i < G.plan.nr_sessions; i++) {

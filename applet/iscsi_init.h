@@ -170,7 +170,8 @@ void write_text(const char *path, const char *text, int append);
 /* A plan_report_fn: "iscsi-init: warning: MSG". */
 void plan_warning(void *ctx, const char *msg);
 /* Apply G.plan.  Exits 0 when at least one session is up; else dies
- * with one line after taking back everything it did. */
+ * with one line after taking back everything it did.  SIGTERM or
+ * SIGINT ends the wait as -t does (and starts no -k child). */
 int execute(void);
 /* NIC i: apply its commands; then it is ready (IPv6: after DAD).  A VLAN
  * that cannot be made leaves nothing to log in through: what was done is
@@ -179,6 +180,12 @@ int configure_nic(unsigned i);
 /* NIC i cannot be used after all (NIC_FAILED); undo: take back what was
  * configured (not under -n). */
 void nic_give_up(unsigned i, int undo);
+/* In a child, SIGTERM, SIGINT and SIGCHLD back to their
+ * defaults (the executor's handlers stop it as at -t). */
+void child_signals(void);
+/* Session i is not up but may come up with another login: its
+ * NIC is configured and its target did not refuse it for good. */
+int session_retryable(unsigned i);
 
 /*** dhcp.c (FEATURE_ISCSI_INIT_DHCP) ***/
 /* Start the udhcpc child for NIC i (NIC_DHCP). */
@@ -207,9 +214,6 @@ int login_chap_list(const char *list);
  * when the login failed for good (authentication, authorization, a
  * protocol error).  Secrets go only to the kernel, never to output. */
 void login_child(unsigned i) NORETURN;
-/* exec.c: session i is not up but may come up with another login: its
- * NIC is configured and its target did not refuse it for good. */
-int session_retryable(unsigned i);
 /* -k: the resident child that logs each session's connection in again
  * whenever the kernel reports it failed, and tries again the paths that
  * did not come up on a configured NIC (unless refused for good), with

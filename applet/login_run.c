@@ -1083,7 +1083,7 @@ void login_keeper(void)
 		close(G.nl_fd);
 	close(G.sig_fd[0]);
 	close(G.sig_fd[1]);
-	signal(SIGCHLD, SIG_DFL);
+	child_signals();
 	applet_name = "iscsi-init -k";
 	/* One resident child: iscsi-init run again with -k leaves the
 	 * sessions to the first (two would log them in against each other). */
