@@ -1043,6 +1043,26 @@ struct keep {
 	unsigned long long up;		/* when it was logged in last */
 };
 
+/* Kernel session r->sid is this resident child's to keep: a lock in
+ * /run, one a session, so that iscsi-init run again with -k keeps the
+ * sessions it adds and leaves the first one's to it (two children would
+ * log one session in against each other).  0, or -1 (r->sid is then
+ * NO_SID) when another resident child keeps it. */
+static int keep_lock(struct keep *r)
+{
+	char path[48];
+	int fd;
+
+	sprintf(path, "/run/iscsi-init-k.session%u.lock", r->sid);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		r->sid = NO_SID;
+		return -1;
+	}
+	return 0;	/* (without /run: ours all the same) */
+}
+
 /* Session i's connection was lost (why: said in its line): log it in
  * again, at once; after a connection that lasted less than STABLE_MS
  * (a target that drops each one after its login), with the backoff of
@@ -1072,8 +1092,7 @@ void login_keeper(void)
 	struct kconn *k;
 	struct keep *r;
 	unsigned long long check = 0;	/* the next look at sysfs and iscsid */
-	unsigned i;
-	int lock;
+	unsigned i, mine = 0;
 
 	fflush_all();
 	if (xfork() != 0)
@@ -1085,13 +1104,6 @@ void login_keeper(void)
 	close(G.sig_fd[1]);
 	child_signals();
 	applet_name = "iscsi-init -k";
-	/* One resident child: iscsi-init run again with -k leaves the
-	 * sessions to the first (two would log them in against each other). */
-	lock = open("/run/iscsi-init-k.lock", O_RDWR | O_CREAT, 0600);
-	if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) != 0) {
-		bb_simple_error_msg("one runs already: it keeps the sessions");
-		_exit(EXIT_SUCCESS);
-	}
 	k = xzalloc(sizeof(*k));
 	r = xzalloc(sizeof(*r) * PLAN_MAX_SESSIONS);
 	if (kconn_open(k, &G.plan.session[0], 0) != 0)
@@ -1102,10 +1114,17 @@ void login_keeper(void)
 	 * later). */
 	for (i = 0; i < G.plan.nr_sessions; i++) {
 		r[i].sid = G.sst[i].state == SESS_OK ? session_find(i) : NO_SID;
-		if (session_retryable(i)) {
+		if (r[i].sid != NO_SID && keep_lock(&r[i]) == 0)
+			mine++;
+		if (r[i].sid == NO_SID && session_retryable(i)) {
 			r[i].tries = 1;
 			r[i].due = monotonic_ms() + plan_retry_delay_ms(1, random());
+			mine++;
 		}
+	}
+	if (!mine) {
+		bb_simple_error_msg("one runs already: it keeps the sessions");
+		_exit(EXIT_SUCCESS);
 	}
 	if (G.opts & OPT_v)
 		bb_error_msg("pid %u: logging lost sessions in again", (unsigned)getpid());
@@ -1127,8 +1146,11 @@ void login_keeper(void)
 					bb_error_msg("%s: %s: logged in%s (try %u)", s->label,
 						s->name, r[i].sid != NO_SID ? " again" : "",
 						r[i].tries + 1);
-					if (r[i].sid == NO_SID)
+					if (r[i].sid == NO_SID) {
 						r[i].sid = session_find(i);
+						if (r[i].sid != NO_SID)
+							keep_lock(&r[i]);
+					}
 					r[i].tries = 0;
 					r[i].due = 0;
 					r[i].down = 0;
