@@ -956,7 +956,7 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 		teardown(k);
 	if (rc == 0 && !recover) {
 		if (G.opts & OPT_v)
-			bb_error_msg("%s: %s: session %u, host %u, %s", s->label,
+			bb_error_msg("%s: %s: session %u, host %u, auth %s", s->label,
 				s->name, k->sid, k->host_no, c->auth);
 		/* LUNs: iscsi_tcp leaves the scan to us, as to iscsid */
 		signal(SIGTERM, SIG_DFL);
