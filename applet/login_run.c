@@ -864,6 +864,25 @@ static int session_is(uint32_t sid, unsigned i)
 		&& strcmp(v + 11, n->label) == 0;
 }
 
+/* Does sysfs say connection cid of kernel session sid failed?  (0 when
+ * it cannot be read: the kernel's events still tell.) */
+static int conn_failed(uint32_t sid, uint32_t cid)
+{
+	char dir[64], v[16];
+
+	sprintf(dir, "/sys/class/iscsi_connection/connection%u:%u", sid, cid);
+	return strcmp(sysfs_attr(dir, "state", v, sizeof(v)), "failed") == 0;
+}
+
+/* Is kernel session sid logged in (sysfs)? */
+static int session_up(uint32_t sid)
+{
+	char dir[48], v[16];
+
+	sprintf(dir, "/sys/class/iscsi_session/session%u", sid);
+	return strcmp(sysfs_attr(dir, "state", v, sizeof(v)), "LOGGED_IN") == 0;
+}
+
 /* The kernel session that is the plan's session i, or NO_SID. */
 static uint32_t session_find(unsigned i)
 {
@@ -899,12 +918,21 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 	char path[64];
 
 	/* Logged in already (iscsi-init run twice): as iscsistart's "session
-	 * exists", that is the session. */
+	 * exists", that is the session.  One whose connection failed (its
+	 * network went, its -k child is gone) is logged in again; one being
+	 * logged in now by another iscsi-init is left to it, for now. */
 	if (!recover && (sid = session_find(i)) != NO_SID) {
-		if (G.opts & OPT_v)
-			bb_error_msg("%s: %s: logged in already (session %u)", s->label,
-				s->name, sid);
-		_exit(0);
+		if (conn_failed(sid, 0)) {
+			recover = 1;
+		} else if (session_up(sid)) {
+			if (G.opts & OPT_v)
+				bb_error_msg("%s: %s: logged in already (session %u)",
+					s->label, s->name, sid);
+			_exit(0);
+		} else {
+			login_error(s, "login", "another login of this session is going on");
+			_exit(EXIT_RETRY);
+		}
 	}
 	rc = kconn_open(k, s, handle);
 	k->sid = sid;
@@ -955,16 +983,23 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 	if (rc && !recover)
 		teardown(k);
 	if (rc == 0 && !recover) {
+		/* Up: a SIGTERM from now on leaves it so (it is counted up) */
+		signal(SIGTERM, SIG_IGN);
 		if (G.opts & OPT_v)
 			bb_error_msg("%s: %s: session %u, host %u, auth %s", s->label,
 				s->name, k->sid, k->host_no, c->auth);
-		/* LUNs: iscsi_tcp leaves the scan to us, as to iscsid */
-		signal(SIGTERM, SIG_DFL);
-		sprintf(path, "/sys/class/scsi_host/host%u/scan", k->host_no);
-		rc = open(path, O_WRONLY);
-		if (rc >= 0) {
-			full_write(rc, "- - -", 5);
-			close(rc);
+		/* LUNs: iscsi_tcp leaves the scan to us, as to iscsid, which
+		 * scans in a child of its own: many LUNs take a while, and a
+		 * -t or SIGTERM meanwhile must not find the login unfinished.
+		 * Out of our process group, the executor's stop misses it. */
+		fflush_all();
+		if (fork() == 0) {
+			setpgid(0, 0);
+			sprintf(path, "/sys/class/scsi_host/host%u/scan", k->host_no);
+			rc = open(path, O_WRONLY);
+			if (rc >= 0)
+				full_write(rc, "- - -", 5);
+			_exit(0);
 		}
 		rc = 0;
 	}
@@ -1004,16 +1039,6 @@ static void keeper_check_iscsid(void)
 		bb_simple_error_msg("iscsid runs: it recovers the sessions now");
 		_exit(EXIT_SUCCESS);
 	}
-}
-
-/* Does sysfs say connection cid of kernel session sid failed?  (0 when
- * it cannot be read: the kernel's events still tell.) */
-static int conn_failed(uint32_t sid, uint32_t cid)
-{
-	char dir[64], v[16];
-
-	sprintf(dir, "/sys/class/iscsi_connection/connection%u:%u", sid, cid);
-	return strcmp(sysfs_attr(dir, "state", v, sizeof(v)), "failed") == 0;
 }
 
 /* What the kernel's enum iscsi_err (include/scsi/iscsi_if.h) says of a
