@@ -167,14 +167,13 @@ static const char *session_why(unsigned i, char *buf)
 	return buf;
 }
 
-/* "10.1.0.1:3260", "[2001:db8::1]:3260" (RFC 3986's form) into buf */
-static char *portal_str(const struct plan_session *s, char *buf)
+char *portal_str(const struct ibft_addr *a, unsigned port, char *buf)
 {
 	char ip[PLAN_ADDRSTRLEN];
-	int v6 = s->ip.family == IBFT_AF_INET6;
+	int v6 = a->family == IBFT_AF_INET6;
 
-	sprintf(buf, "%s%s%s:%u", v6 ? "[" : "", ibft_addr_str(&s->ip, ip),
-		v6 ? "]" : "", s->port);
+	sprintf(buf, "%s%s%s:%u", v6 ? "[" : "", ibft_addr_str(a, ip),
+		v6 ? "]" : "", port);
 	return buf;
 }
 
@@ -183,10 +182,10 @@ static void session_warning(unsigned i, const char *why, const char *then)
 {
 	const struct plan_session *s = &G.plan.session[i];
 	const struct plan_nic *n = &G.plan.nic[s->nic];
-	char at[PLAN_ADDRSTRLEN + 8];
+	char at[PLAN_PORTALSTRLEN];
 
 	bb_error_msg("warning: %s: %s at %s via %s: %s%s", s->label, s->name,
-		portal_str(s, at), n->dev[0] ? n->dev : n->label, why, then);
+		portal_str(&s->ip, s->port, at), n->dev[0] ? n->dev : n->label, why, then);
 }
 
 /* Session i's login program ended with status: up, failed for good, or
@@ -440,7 +439,7 @@ static unsigned long long next_deadline(void)
 static void session_result(unsigned i)
 {
 	const struct plan_session *s = &G.plan.session[i];
-	char at[PLAN_ADDRSTRLEN + 8], buf[48];
+	char at[PLAN_PORTALSTRLEN], buf[48];
 
 	if (G.sst[i].state == SESS_DROPPED)
 		return;		/* its error line was said */
@@ -454,7 +453,7 @@ static void session_result(unsigned i)
 
 		if (!(G.opts & OPT_n))	/* the NIC and address it is bound to */
 			bb_error_msg("%s: logged in to %s at %s via %s (%s)", s->label,
-				s->name, portal_str(s, at), G.plan.nic[s->nic].dev,
+				s->name, portal_str(&s->ip, s->port, at), G.plan.nic[s->nic].dev,
 				src ? ibft_addr_str(src, ip) : "no address");
 		return;
 	}

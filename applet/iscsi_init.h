@@ -63,6 +63,9 @@ enum { NIC_FIND, NIC_CARRIER, NIC_DHCP, NIC_DAD, NIC_READY, NIC_FAILED };
 /* Each session's login; DROPPED: its root-path server has no address. */
 enum { SESS_WAIT, SESS_RUN, SESS_OK, SESS_FAIL, SESS_DROPPED };
 
+/* "[address]:port", NUL: portal_str()'s buffer */
+enum { PLAN_PORTALSTRLEN = PLAN_ADDRSTRLEN + 8 };
+
 /* udhcpc runs in a child per interface and writes each lease into a pipe
  * on this fd (udhcpc itself takes 3 and 4). */
 enum { DHCP_FD = 10, DHCP_REC_MAX = 4096 };
@@ -180,6 +183,9 @@ int configure_nic(unsigned i);
 /* NIC i cannot be used after all (NIC_FAILED); undo: take back what was
  * configured (not under -n). */
 void nic_give_up(unsigned i, int undo);
+/* "10.1.0.1:3260", "[2001:db8::1]:3260" (RFC 3986's form) into buf
+ * (PLAN_PORTALSTRLEN bytes).  Returns buf. */
+char *portal_str(const struct ibft_addr *a, unsigned port, char *buf);
 /* In a child, SIGTERM, SIGINT and SIGCHLD back to their
  * defaults (the executor's handlers stop it as at -t). */
 void child_signals(void);

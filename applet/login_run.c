@@ -587,24 +587,17 @@ static void login_error(const struct plan_session *s, const char *what,
 		const char *why)
 {
 	const struct plan_nic *n = &G.plan.nic[s->nic];
-	char ip[PLAN_ADDRSTRLEN];
-	int v6 = s->ip.family == IBFT_AF_INET6;
-
-	char moved[PLAN_ADDRSTRLEN + 32];
+	char at[PLAN_PORTALSTRLEN], moved[PLAN_PORTALSTRLEN + 20];
 
 	if (quiet)
 		return;
 	moved[0] = '\0';
-	if (moved_ip.family) {
-		int m6 = moved_ip.family == IBFT_AF_INET6;
-		char mip[PLAN_ADDRSTRLEN];
-
-		sprintf(moved, " (redirected to %s%s%s:%u)", m6 ? "[" : "",
-			ibft_addr_str(&moved_ip, mip), m6 ? "]" : "", moved_port);
-	}
-	bb_error_msg("%s: %s at %s%s%s:%u%s via %s: %s: %s", s->label, s->name,
-		v6 ? "[" : "", ibft_addr_str(&s->ip, ip), v6 ? "]" : "", s->port,
-		moved, n->dev[0] ? n->dev : n->label, what, why);
+	if (moved_ip.family)
+		sprintf(moved, " (redirected to %s)",
+			portal_str(&moved_ip, moved_port, at));
+	bb_error_msg("%s: %s at %s%s via %s: %s: %s", s->label, s->name,
+		portal_str(&s->ip, s->port, at), moved,
+		n->dev[0] ? n->dev : n->label, what, why);
 }
 
 /* A redirect's TargetAddress into ip and port (login_target_address()).
@@ -864,24 +857,24 @@ static int session_is(uint32_t sid, unsigned i)
 		&& strcmp(v + 11, n->label) == 0;
 }
 
-/* Does sysfs say connection cid of kernel session sid failed?  (0 when
- * it cannot be read: the kernel's events still tell.) */
-static int conn_failed(uint32_t sid, uint32_t cid)
+/* Is the state attribute of sysfs directory dir (a printf format for
+ * sid and cid) want?  (No when it cannot be read.) */
+static int state_is(const char *dir, uint32_t sid, uint32_t cid,
+		const char *want)
 {
-	char dir[64], v[16];
+	char path[64], v[16];
 
-	sprintf(dir, "/sys/class/iscsi_connection/connection%u:%u", sid, cid);
-	return strcmp(sysfs_attr(dir, "state", v, sizeof(v)), "failed") == 0;
+	sprintf(path, dir, sid, cid);
+	return strcmp(sysfs_attr(path, "state", v, sizeof(v)), want) == 0;
 }
 
-/* Is kernel session sid logged in (sysfs)? */
-static int session_up(uint32_t sid)
-{
-	char dir[48], v[16];
-
-	sprintf(dir, "/sys/class/iscsi_session/session%u", sid);
-	return strcmp(sysfs_attr(dir, "state", v, sizeof(v)), "LOGGED_IN") == 0;
-}
+/* Did connection cid of kernel session sid fail?  (Without sysfs: no;
+ * the kernel's events still tell.) */
+#define conn_failed(sid, cid) \
+	state_is("/sys/class/iscsi_connection/connection%u:%u", sid, cid, "failed")
+/* Is kernel session sid logged in? */
+#define session_up(sid) \
+	state_is("/sys/class/iscsi_session/session%u", sid, 0, "LOGGED_IN")
 
 /* The kernel session that is the plan's session i, or NO_SID. */
 static uint32_t session_find(unsigned i)
