@@ -87,6 +87,8 @@ void dhcp_start(unsigned i)
 			close(G.nl_fd);
 		close(G.sig_fd[0]);
 		close(G.sig_fd[1]);
+		if (ENABLE_FEATURE_ISCSI_INIT_LOGIN)
+			close(G.scan_fd[1]);	/* it outlives the scans */
 		child_signals();
 		xmove_fd(fds[1], DHCP_FD);
 		signal(SIGPIPE, SIG_IGN);

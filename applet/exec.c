@@ -510,14 +510,44 @@ static void dry_run_links_down(void)
 	}
 }
 
+/* As iscsistart, we are done once the LUNs of the sessions that came up
+ * are scanned: each built-in login's scan (login_child()) holds the write
+ * end of G.scan_fd; the read end sees its end when they all ended.  Not
+ * past -t, nor after a SIGTERM (a stop as at -t): the scans then go on
+ * without us. */
+static void wait_for_scans(void)
+{
+	struct pollfd pfd[2];
+	char buf[64];
+
+	close(G.scan_fd[1]);
+	pfd[0].fd = G.scan_fd[0];
+	pfd[0].events = POLLIN;
+	pfd[1].fd = G.sig_fd[0];
+	pfd[1].events = POLLIN;
+	while (!stopped && time_left()
+	 && read(G.scan_fd[0], buf, sizeof(buf)) != 0) {
+		poll(pfd, 2, 1000);	/* (then -t is looked at again) */
+		while (read(G.sig_fd[0], buf, sizeof(buf)) > 0)
+			continue;
+	}
+	close(G.scan_fd[0]);
+}
+
 int execute(void)
 {
 	unsigned i, ok = 0;
 
 	xpipe(G.sig_fd);
+	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN)
+		xpipe(G.scan_fd);
 	for (i = 0; i < 2; i++) {
 		ndelay_on(G.sig_fd[i]);
 		close_on_exec_on(G.sig_fd[i]);
+		if (ENABLE_FEATURE_ISCSI_INIT_LOGIN) {
+			ndelay_on(G.scan_fd[i]);
+			close_on_exec_on(G.scan_fd[i]);
+		}
 	}
 	signal_SA_RESTART_empty_mask(SIGCHLD, sigchld);
 	bb_signals((1 << SIGTERM) | (1 << SIGINT), stop_signal);
@@ -533,6 +563,8 @@ int execute(void)
 			break;
 		wait_for_events(next_deadline(), 1);
 	}
+	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN)
+		wait_for_scans();
 	if (stopped) {
 		/* what is up stays; the rest is given up as at -t, and no
 		 * child stays behind (-k's are not started) */

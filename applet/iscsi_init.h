@@ -80,6 +80,7 @@ struct globals {
 	const char *iqn;		/* -I */
 	int nl_fd;			/* netlink link/address events, or -1 */
 	int sig_fd[2];			/* self-pipe: SIGCHLD arrived */
+	int scan_fd[2];			/* the LUN scans hold its write end */
 	char first_ip[16];	/* DHCP child: the address it was bound to */
 	char namebuf[256];	/* the name read from initiatorname.iscsi */
 	struct nic_state {
@@ -214,7 +215,8 @@ void dhcp_stop(unsigned i);
 int login_chap_list(const char *list);
 /* In a child of the executor: log session i in through the kernel's
  * iSCSI transport (RFC 7143 login, CHAP from the plan), start it and
- * scan its LUNs.  Exits 0 when it is up, else after one line naming the
+ * scan its LUNs in a child of its own, out of the process group, which
+ * holds G.scan_fd[1] until the scan is done.  Exits 0 when it is up, else after one line naming the
  * session and why: 8 to try again (no connection, no response, the
  * target busy or not there yet), 12 without the iscsi_tcp transport, 24
  * when the login failed for good (authentication, authorization, a

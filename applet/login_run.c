@@ -984,7 +984,8 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 		/* LUNs: iscsi_tcp leaves the scan to us, as to iscsid, which
 		 * scans in a child of its own: many LUNs take a while, and a
 		 * -t or SIGTERM meanwhile must not find the login unfinished.
-		 * Out of our process group, the executor's stop misses it. */
+		 * Out of our process group, the executor's stop misses it; it
+		 * holds G.scan_fd[1], so the executor knows when it is done. */
 		fflush_all();
 		if (fork() == 0) {
 			setpgid(0, 0);

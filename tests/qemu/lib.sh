@@ -73,16 +73,19 @@ qt_ibft() {
 # tests/qemu/test-init as /init; no iscsistart when the busybox logs in
 # itself, as scripts/mkinitrd.sh makes it for users), or with
 # QT_ISCSISTART=1 build/qemu/base-initrd-iscsistart.gz (iscsistart and its
-# libraries too: mkinitrd.sh -X); rebuilt when an input is newer
+# libraries too: mkinitrd.sh -X); rebuilt when an input is newer or
+# QT_BUSYBOX is another busybox
 qt_base_initrd() {
-	local base=$QT_TOP/build/qemu/base-initrd.gz f stale= x=
+	local base=$QT_TOP/build/qemu/base-initrd.gz f stale= x= id
 	if [ "${QT_ISCSISTART:-0}" = 1 ]; then
 		base=$QT_TOP/build/qemu/base-initrd-iscsistart.gz
 		x=-X
 	fi
 	QT_BASE_INITRD=$base
-	if [ -f "$base" ]; then
-		for f in "$QT_BUSYBOX" "$QT_TOP/tests/qemu/test-init" "$QT_TOP/scripts/mkinitrd.sh" \
+	# which busybox it holds: another one (QT_BUSYBOX) is no newer file
+	id=$(md5sum <"$QT_BUSYBOX")
+	if [ -f "$base" ] && [ "$(cat "$base.id" 2>/dev/null)" = "$id" ]; then
+		for f in "$QT_TOP/tests/qemu/test-init" "$QT_TOP/scripts/mkinitrd.sh" \
 			"$QT_KERNEL" /usr/sbin/iscsistart; do
 			[ "$f" -nt "$base" ] && stale=1
 		done
@@ -92,6 +95,7 @@ qt_base_initrd() {
 		-i "$QT_TOP/tests/qemu/test-init" -o "$base.$$" >"$QT_DIR/mkinitrd.log" 2>&1 ||
 		{ rm -f "$base.$$"; qt_abort "mkinitrd.sh failed: $(tail -n 5 "$QT_DIR/mkinitrd.log")"; }
 	mv "$base.$$" "$base"
+	echo "$id" >"$base.id"
 }
 
 # qt_initrd OUT RUN [POST]: the base initrd plus /etc/qt.conf saying what
