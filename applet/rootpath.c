@@ -316,7 +316,10 @@ int rootpath_parse(const char *s, size_t len, struct rootpath *out,
 			"iscsi:server:protocol:port:LUN:target)");
 	if (template(f[0], "protocol", err, errlen))
 		return -1;
-	if (!(f[0].n == 0 || (f[0].n == 1 && f[0].p[0] == '6')))
+	/* RFC 4173 wants the number, 6; "tcp" is seen in real DHCP setups
+	 * and iPXE and dracut, which ignore the field, boot with it */
+	if (!(f[0].n == 0 || (f[0].n == 1 && f[0].p[0] == '6')
+	   || (f[0].n == 3 && strncasecmp(f[0].p, "tcp", 3) == 0)))
 		return fail(err, errlen, "protocol: '%.*s' is not 6 (TCP)",
 			(int)(f[0].n > 16 ? 16 : f[0].n), is_print(f[0].p, f[0].n) ? f[0].p : "?");
 	if (parse_port(f[1], &out->port, err, errlen))

@@ -6,9 +6,10 @@
  *        [:[iface:]netdev]:<LUN>:<targetname>                    dracut
  *
  * <server> is an IPv4 address, a DNS name or an IPv6 address in brackets;
- * empty protocol means 6 (TCP, the only one), empty port 3260, empty LUN
- * 0.  The LUN is hexadecimal: 1 to 4 groups of 1 to 4 digits joined by
- * '-', each group two bytes of the 8-byte SAM LUN ("100" is LUN 256).
+ * empty protocol means 6 (TCP, the only one; "tcp" is taken too), empty
+ * port 3260, empty LUN 0.  The LUN is hexadecimal: 1 to 4 groups of 1 to
+ * 4 digits joined by '-', each group two bytes of the 8-byte SAM LUN
+ * ("100" is LUN 256).
  * A field holding "${" is an error (an iPXE setting left unexpanded: iPXE
  * expands them, iscsi-init does not); so is a target name that cannot be
  * an iSCSI name (iscsi_name_check() < 0; one that merely breaks RFC 3720

@@ -34,6 +34,11 @@ static const struct good goods[] = {
 	{ "dns_name_server", "iscsi:storage.example.com::::" IQN, "storage.example.com", IQN, 3260, 0 },
 	{ "dns_name_with_underscore", "iscsi:san_01.example::::" IQN, "san_01.example", IQN, 3260, 0 },
 	{ "dns_name_fully_qualified", "iscsi:san.example.org.::::" IQN, "san.example.org.", IQN, 3260, 0 },
+	/* "tcp" for the protocol: seen in real DHCP configurations, and
+	 * iPXE (iscsi_parse_root_path) and dracut (parse_iscsi_root) ignore
+	 * the field */
+	{ "protocol_tcp_by_name", "iscsi:10.0.0.1:tcp:3260:0:" IQN, "10.0.0.1", IQN, 3260, 0, .family = 4 },
+	{ "protocol_tcp_upper_case", "iscsi:10.0.0.1:TCP:::" IQN, "10.0.0.1", IQN, 3260, 0, .family = 4 },
 	{ "ipv6_in_brackets", "iscsi:[2001:db8::1]:6:3260:0:" IQN, "2001:db8::1", IQN, 3260, 0, .family = 6 },
 	{ "ipv6_all_defaults", "iscsi:[fe80::5054:ff:fe12:3456]::::" IQN, "fe80::5054:ff:fe12:3456", IQN, 3260, 0, .family = 6 },
 	{ "target_with_colons", "iscsi:10.0.0.1::::iqn.2001-04.com.example:storage:disk2:sys1", "10.0.0.1",
@@ -84,6 +89,7 @@ static const struct bad bads[] = {
 	{ "server_two_trailing_dots", "iscsi:san.example..::::" IQN, 0, "server: 'san.example..'" },
 	{ "server_only_a_dot", "iscsi:.::::" IQN, 0, "server: '.'" },
 	{ "protocol_udp", "iscsi:10.0.0.1:17:::" IQN, 0, "protocol: '17' is not 6" },
+	{ "protocol_udp_by_name", "iscsi:10.0.0.1:udp:::" IQN, 0, "protocol: 'udp' is not 6" },
 	{ "port_zero", "iscsi:10.0.0.1::0::" IQN, 0, "port: '0'" },
 	{ "port_too_big", "iscsi:10.0.0.1::65536::" IQN, 0, "port: '65536'" },
 	{ "port_not_a_number", "iscsi:10.0.0.1::http::" IQN, 0, "port: 'http'" },
