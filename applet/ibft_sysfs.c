@@ -83,12 +83,17 @@ static int attr_addr(struct sctx *c, const char *field, struct ibft_addr *a)
 	}
 	if (inet_pton(AF_INET6, buf, a->a) == 1) {
 		static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+		static const uint8_t zero[16];
 		a->family = IBFT_AF_INET6;
 		if (memcmp(a->a, mapped, 12) == 0) {
 			memmove(a->a, a->a + 12, 4);
 			memset(a->a + 4, 0, 12);
 			a->family = IBFT_AF_INET;
 		}
+		/* not set, as in a raw table: the kernel shows a target's
+		 * ip-addr even then, 16 zero bytes in full (%pI6) */
+		if (memcmp(a->a, zero, 16) == 0)
+			a->family = IBFT_AF_NONE;
 		return 0;
 	}
 	ibft_problem(&c->r, field, "not an IP address");

@@ -352,11 +352,18 @@ static void missing_target_address_or_name_in_raw_words(void **state)
 {
 	static const char *const no_name[] = { "target0/target-name", "", NULL };
 	static const char *const no_address[] = { "target0/ip-addr", "", NULL };
+	/* the kernel shows a target's ip-addr always: 16 zero bytes are
+	 * not IPv4-mapped, so it prints them with %pI6, in full */
+	static const char *const zero_address[] = { "target0/ip-addr",
+		"0000:0000:0000:0000:0000:0000:0000:0000", NULL };
+	static const char *const zero_mapped[] = { "target0/ip-addr", "0.0.0.0", NULL };
 
 	(void)state;
 	nic0();
 	target_case(no_name, "target0: target-name: is empty\n");
 	target_case(no_address, "target0: ip-addr: is not set\n");
+	target_case(zero_address, "target0: ip-addr: is not set\n");
+	target_case(zero_mapped, "target0: ip-addr: is not set\n");
 }
 
 static void prefix_longer_than_the_address_is_refused(void **state)
