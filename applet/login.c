@@ -13,9 +13,9 @@ static long fail(struct login_conv *c, const char *fmt, ...)
 	va_list ap;
 
 	c->status = LOGIN_STATUS_FINAL;
-	if (c->errlen && fmt) {	/* NULL: err says it already */
+	if (fmt) {	/* NULL: err says it already */
 		va_start(ap, fmt);
-		vsnprintf(c->err, c->errlen, fmt, ap);
+		login_vfail(c->err, c->errlen, fmt, ap);
 		va_end(ap);
 	}
 	return -1;

@@ -6,15 +6,20 @@
 #include <string.h>
 #include "login_pdu.h"
 
+int login_vfail(char *err, size_t errlen, const char *fmt, va_list ap)
+{
+	if (errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	return -1;
+}
+
 int login_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	login_vfail(err, errlen, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

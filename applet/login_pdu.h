@@ -7,6 +7,7 @@
 #ifndef ISCSI_INIT_LOGIN_PDU_H
 #define ISCSI_INIT_LOGIN_PDU_H 1
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -101,6 +102,8 @@ const char *text_find(const char *data, size_t len, const char *key,
 /* err (errlen bytes; 0: none) gets the formatted line.  Returns -1. */
 int login_fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* login_fail() with a va_list.  Returns -1. */
+int login_vfail(char *err, size_t errlen, const char *fmt, va_list ap);
 
 /* n bytes of a value from the wire fit for an error line into out
  * (outsize bytes): at most 64 printable bytes, anything else as '?'.
