@@ -1026,10 +1026,29 @@ static int iscsid_runs(void)
 	return ok;
 }
 
-/* The resident child stands aside, and exits, once iscsid runs. */
+/* What the resident child keeps of a session */
+struct keep {
+	pid_t pid;			/* its login child, 0: none */
+	uint32_t sid, cid;		/* the kernel's session, NO_SID: none yet */
+	unsigned tries;			/* logins that failed since the last success */
+	unsigned flaps;			/* connections lost soon after a login */
+	unsigned long long due;		/* monotonic_ms() of the next try, 0: none */
+	unsigned long long down;	/* when its connection was lost, 0: up */
+	unsigned long long up;		/* when it was logged in last */
+};
+static struct keep *kept;		/* one a session of the plan */
+
+/* The resident child stands aside, and exits, once iscsid runs; a login
+ * of ours still going on ends at once (iscsid logs that session in
+ * again itself). */
 static void keeper_check_iscsid(void)
 {
+	unsigned i;
+
 	if (iscsid_runs()) {
+		for (i = 0; i < G.plan.nr_sessions; i++)
+			if (kept[i].pid)
+				kill(kept[i].pid, SIGKILL);
 		bb_simple_error_msg("iscsid runs: it recovers the sessions now");
 		_exit(EXIT_SUCCESS);
 	}
@@ -1051,35 +1070,50 @@ static const char *conn_error_str(uint32_t err)
 	return "error";
 }
 
-/* What the resident child keeps of a session */
-struct keep {
-	pid_t pid;			/* its login child, 0: none */
-	uint32_t sid, cid;		/* the kernel's session, NO_SID: none yet */
-	unsigned tries;			/* logins that failed since the last success */
-	unsigned flaps;			/* connections lost soon after a login */
-	unsigned long long due;		/* monotonic_ms() of the next try, 0: none */
-	unsigned long long down;	/* when its connection was lost, 0: up */
-	unsigned long long up;		/* when it was logged in last */
-};
-
-/* Kernel session r->sid is this resident child's to keep: a lock in
- * /run, one a session, so that iscsi-init run again with -k keeps the
- * sessions it adds and leaves the first one's to it (two children would
- * log one session in against each other).  0, or -1 (r->sid is then
- * NO_SID) when another resident child keeps it. */
-static int keep_lock(struct keep *r)
+/* A lock in /run named name (a printf format for id), held for as long
+ * as this resident child runs: so that iscsi-init run again with -k
+ * leaves what the first one keeps to it (two children would log one
+ * session in against each other).  0, or -1 when another one holds it
+ * (without /run: 0 all the same). */
+static int keep_lock(const char *name, uint32_t id)
 {
 	char path[48];
 	int fd;
 
-	sprintf(path, "/run/iscsi-init-k.session%u.lock", r->sid);
+	sprintf(path, name, id);
 	fd = open(path, O_RDWR | O_CREAT, 0600);
 	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		close(fd);
-		r->sid = NO_SID;
 		return -1;
 	}
-	return 0;	/* (without /run: ours all the same) */
+	return 0;
+}
+
+/* Kernel session r->sid is ours to keep: 0, or -1 (r->sid is then
+ * NO_SID) when another resident child keeps it. */
+static int keep_session(struct keep *r)
+{
+	if (keep_lock("/run/iscsi-init-k.session%u.lock", r->sid) == 0)
+		return 0;
+	r->sid = NO_SID;
+	return -1;
+}
+
+/* Session i, not up, is ours to try again (its target name, portal and
+ * NIC): 0, or -1 when another resident child tries it. */
+static int keep_path(unsigned i)
+{
+	const struct plan_session *s = &G.plan.session[i];
+	md5_ctx_t ctx;
+	uint32_t id[4];
+	char at[PLAN_PORTALSTRLEN];
+
+	md5_begin(&ctx);
+	md5_hash(&ctx, s->name, strlen(s->name) + 1);
+	md5_hash(&ctx, portal_str(&s->ip, s->port, at), strlen(at) + 1);
+	md5_hash(&ctx, G.plan.nic[s->nic].label, strlen(G.plan.nic[s->nic].label));
+	md5_end(&ctx, id);
+	return keep_lock("/run/iscsi-init-k.path%08x.lock", id[0]);
 }
 
 /* Session i's connection was lost (why: said in its line): log it in
@@ -1092,7 +1126,6 @@ static void keep_lost(struct keep *r, unsigned i, const char *why)
 	unsigned delay = 0;
 	char in[24];
 
-	keeper_check_iscsid();
 	r->flaps = r->up && now - r->up < STABLE_MS ? r->flaps + 1 : 0;
 	if (r->flaps)
 		delay = plan_retry_delay_ms(r->flaps, random());
@@ -1111,7 +1144,7 @@ void login_keeper(void)
 	struct kconn *k;
 	struct keep *r;
 	unsigned long long check = 0;	/* the next look at sysfs and iscsid */
-	unsigned i, mine = 0;
+	unsigned i;
 
 	fflush_all();
 	if (xfork() != 0)
@@ -1124,7 +1157,7 @@ void login_keeper(void)
 	child_signals();
 	applet_name = "iscsi-init -k";
 	k = xzalloc(sizeof(*k));
-	r = xzalloc(sizeof(*r) * PLAN_MAX_SESSIONS);
+	r = kept = xzalloc(sizeof(*r) * PLAN_MAX_SESSIONS);
 	if (kconn_open(k, &G.plan.session[0], 0) != 0)
 		_exit(EXIT_FAILURE);
 	/* Our sessions' numbers, now: after switch_root /sys may be gone.  A
@@ -1133,17 +1166,12 @@ void login_keeper(void)
 	 * later). */
 	for (i = 0; i < G.plan.nr_sessions; i++) {
 		r[i].sid = G.sst[i].state == SESS_OK ? session_find(i) : NO_SID;
-		if (r[i].sid != NO_SID && keep_lock(&r[i]) == 0)
-			mine++;
-		if (r[i].sid == NO_SID && session_retryable(i)) {
+		if (r[i].sid != NO_SID)
+			keep_session(&r[i]);
+		else if (session_retryable(i) && keep_path(i) == 0) {
 			r[i].tries = 1;
 			r[i].due = monotonic_ms() + plan_retry_delay_ms(1, random());
-			mine++;
 		}
-	}
-	if (!mine) {
-		bb_simple_error_msg("one runs already: it keeps the sessions");
-		_exit(EXIT_SUCCESS);
 	}
 	if (G.opts & OPT_v)
 		bb_error_msg("pid %u: logging lost sessions in again", (unsigned)getpid());
@@ -1162,14 +1190,17 @@ void login_keeper(void)
 					continue;
 				r[i].pid = 0;
 				if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-					bb_error_msg("%s: %s: logged in%s (try %u)", s->label,
-						s->name, r[i].sid != NO_SID ? " again" : "",
-						r[i].tries + 1);
-					if (r[i].sid == NO_SID) {
-						r[i].sid = session_find(i);
-						if (r[i].sid != NO_SID)
-							keep_lock(&r[i]);
+					int again = r[i].sid != NO_SID;
+
+					/* a path that was never up: now it is, ours
+					 * unless another -k child logged it in */
+					if (!again && (r[i].sid = session_find(i)) != NO_SID
+					 && keep_session(&r[i]) != 0) {
+						r[i].due = 0;
+						continue;
 					}
+					bb_error_msg("%s: %s: logged in%s (try %u)", s->label,
+						s->name, again ? " again" : "", r[i].tries + 1);
 					r[i].tries = 0;
 					r[i].due = 0;
 					r[i].down = 0;
@@ -1181,6 +1212,14 @@ void login_keeper(void)
 					r[i].due = now + plan_retry_delay_ms(++r[i].tries, random());
 				}
 			}
+		}
+		/* Nothing (left) to keep: another -k child keeps them all */
+		for (i = 0; i < G.plan.nr_sessions && r[i].sid == NO_SID
+				&& !r[i].due && !r[i].pid; i++)
+			;
+		if (i == G.plan.nr_sessions) {
+			bb_simple_error_msg("one runs already: it keeps the sessions");
+			_exit(EXIT_SUCCESS);
 		}
 		/* Every few seconds: iscsid has come (we stand aside), or a
 		 * connection failed whose event we missed (it came while the
