@@ -292,9 +292,11 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		pn->prefix = n->prefix;
 		pn->boot = !!(n->flags & IBFT_FL_BOOT);
 		pn->origin = n->origin;
-		/* what a DHCP-configured firmware NIC had is stale: ask again */
+		/* What a DHCP-configured firmware NIC had is stale: ask again.
+		 * Not for an IPv6 address: EDK2 says DHCP for DHCPv6's, and a
+		 * DHCPv4 lease is no IPv6 address; the table's is used. */
 		pn->dhcp_state = n->origin == IBFT_ORIGIN_DHCP
-			? PLAN_DHCP_WAIT : PLAN_DHCP_NO;
+			&& n->ip.family != IBFT_AF_INET6 ? PLAN_DHCP_WAIT : PLAN_DHCP_NO;
 		pn->ip = n->ip;
 		pn->gateway = n->gateway;
 		pn->dns1 = n->dns1;

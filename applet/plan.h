@@ -116,8 +116,9 @@ typedef void (*plan_report_fn)(void *ctx, const char *msg);
 /* Fill p from a parsed table: every valid NIC, every valid target (a
  * path each; boot-selected ones first), DNS servers and the
  * hostname (boot NIC first), the default route NIC.  A NIC with origin
- * DHCP (iBFT 1.03 IP_PREFIX_ORIGIN 3) is left waiting for a lease
- * (PLAN_DHCP_WAIT).  p->tpgt is kept; p->source becomes PLAN_SOURCE_IBFT.
+ * DHCP (iBFT 1.03 IP_PREFIX_ORIGIN 3) and an IPv4 address or none is left
+ * waiting for a DHCPv4 lease (PLAN_DHCP_WAIT); with an IPv6 address (EDK2:
+ * from DHCPv6) that address is used.  p->tpgt is kept; p->source becomes PLAN_SOURCE_IBFT.
  * Returns the number of sessions. */
 unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		plan_report_fn report, void *ctx);

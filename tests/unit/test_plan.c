@@ -346,6 +346,27 @@ static void ipv6_nic_and_off_link_target(void **state)
 		"11: route add 2001:db8:1::100/128 via 2001:db8::1 dev eth0\n");
 }
 
+/* EDK2 (IScsiIbft.c) writes origin 3, DHCP, for an IPv6 attempt whose
+ * address came from DHCPv6: no DHCPv4 lease is waited for (it would take
+ * an IPv4 address, or half of -t); the table's address is used.  An IPv4
+ * or unset DHCP-origin address waits for a lease. */
+static void ipv6_dhcp_origin_nic_uses_the_table(void **state)
+{
+	(void)state;
+	nic(0, "2001:db8::15", 64, "2001:db8::1", 3)->origin = IBFT_ORIGIN_DHCP;
+	target(0, 0, "2001:db8::100", 3);
+	nic(1, "10.0.2.15", 24, NULL, 1)->origin = IBFT_ORIGIN_DHCP;
+	nic(2, NULL, 0, NULL, 1)->origin = IBFT_ORIGIN_DHCP;
+	target(1, 1, "10.0.2.100", 3);
+	target(2, 2, "10.0.3.100", 3);
+	build();
+	assert_int_equal(plan.nr_nics, 3);
+	assert_int_equal(plan.nic[0].dhcp_state, PLAN_DHCP_NO);
+	assert_int_equal(plan.nic[1].dhcp_state, PLAN_DHCP_WAIT);
+	assert_int_equal(plan.nic[2].dhcp_state, PLAN_DHCP_WAIT);
+	assert_non_null(strstr(nic_cmds(0, 0), "3: addr add 2001:db8::15/64 dev eth0\n"));
+}
+
 static void subnet_membership_at_the_edges(void **state)
 {
 	struct ibft_addr net = A("10.1.0.130"), v6 = A("2001:db8::1");
@@ -793,6 +814,7 @@ int main(void)
 		cmocka_unit_test_setup(port_zero_means_3260, setup),
 		cmocka_unit_test_setup(vlan_nic_commands_and_their_undo, setup),
 		cmocka_unit_test_setup(ipv6_nic_and_off_link_target, setup),
+		cmocka_unit_test_setup(ipv6_dhcp_origin_nic_uses_the_table, setup),
 		cmocka_unit_test_setup(subnet_membership_at_the_edges, setup),
 		cmocka_unit_test_setup(iscsistart_arguments_with_and_without_secrets, setup),
 		cmocka_unit_test_setup(one_way_chap_sends_no_reverse_credentials, setup),
