@@ -65,25 +65,28 @@ void ibft_problem(struct ibft_report *r, const char *field, const char *fmt, ...
 }
 
 int ibft_take_string(struct ibft_report *r, const char *field, const char *s,
-		size_t len, char *dst, size_t max, int secret)
+		size_t len, char *dst, size_t max, unsigned flags)
 {
+	const char *then = flags & IBFT_STR_OPTIONAL ? "; not used" : "";
+	int rc = flags & IBFT_STR_OPTIONAL ? 0 : -1;
 	size_t i;
 
 	dst[0] = '\0';
 	if (len > max) {
-		ibft_problem(r, field, "%zu bytes long, at most %zu allowed", len, max);
-		return -1;
+		ibft_problem(r, field, "%zu bytes long, at most %zu allowed%s", len,
+			max, then);
+		return rc;
 	}
 	for (i = 0; i < len; i++) {
 		uint8_t ch = s[i];
 		if (ch < 0x20 || ch >= 0x7f) {
-			if (secret)
+			if (flags & IBFT_STR_SECRET)
 				ibft_problem(r, field, "byte %zu is not a printable "
-					"ASCII character", i);
+					"ASCII character%s", i, then);
 			else
 				ibft_problem(r, field, "byte %zu is 0x%02x, not a "
-					"printable ASCII character", i, ch);
-			return -1;
+					"printable ASCII character%s", i, ch, then);
+			return rc;
 		}
 	}
 	memcpy(dst, s, len);
@@ -271,9 +274,9 @@ static void get_addr(struct ibft_addr *a, const uint8_t *p)
 }
 
 /* Copy the string whose (length, offset) pair sits at s[at].  An empty
- * string is "not set".  Secrets are never echoed in a report. */
+ * string is "not set".  flags: ibft_take_string()'s. */
 static int get_string(struct ctx *c, const uint8_t *s, unsigned at,
-		const char *field, char *dst, size_t max, int secret)
+		const char *field, char *dst, size_t max, unsigned flags)
 {
 	size_t slen = get16(s + at);
 	size_t off = get16(s + at + 2);
@@ -287,11 +290,13 @@ static int get_string(struct ctx *c, const uint8_t *s, unsigned at,
 			c->data_start, c->len);
 		return -1;
 	}
-	/* Some firmware counts the terminating NUL(s) in the length. */
-	while (slen && c->buf[off + slen - 1] == '\0')
-		slen--;
+	/* Some firmware counts the terminating NUL in the length, or more
+	 * of the buffer it wrote the string to: the string ends at the
+	 * first NUL, as the kernel (iscsi_ibft's "%s") and so open-iscsi
+	 * read it. */
+	slen = strnlen((const char *)c->buf + off, slen);
 	return ibft_take_string(&c->r, field, (const char *)c->buf + off, slen,
-			dst, max, secret);
+			dst, max, flags);
 }
 
 /* Locate the structure at off and check its header.  Returns a pointer to
@@ -372,7 +377,7 @@ static int parse_nic(struct ctx *c, size_t off, struct ibft_nic *n)
 	if (ibft_check_nic(&c->r, n))
 		return -1;
 	return get_string(c, s, N_HOSTNAME, "hostname", n->hostname,
-			IBFT_HOSTNAME_MAX, 0);
+			IBFT_HOSTNAME_MAX, IBFT_STR_OPTIONAL);
 }
 
 static int parse_target(struct ctx *c, size_t off, struct ibft_target *t)
@@ -388,15 +393,19 @@ static int parse_target(struct ctx *c, size_t off, struct ibft_target *t)
 	memcpy(t->lun, s + G_LUN, 8);
 	t->chap_type = s[G_CHAP_TYPE];
 	t->nic_assoc = s[G_NIC_ASSOC];
+	/* CHAP strings its chap-type does not use are not read: firmware
+	 * may leave anything there (the plan would not use them either) */
 	if (get_string(c, s, G_NAME, "target-name", t->name, IBFT_NAME_MAX, 0)
-	 || get_string(c, s, G_CHAP_NAME, "chap-name", t->chap_name,
+	 || (t->chap_type >= IBFT_CHAP_ONEWAY
+	  && (get_string(c, s, G_CHAP_NAME, "chap-name", t->chap_name,
 			IBFT_CHAP_MAX, 0)
-	 || get_string(c, s, G_CHAP_SECRET, "chap-secret", t->chap_secret,
-			IBFT_CHAP_MAX, 1)
-	 || get_string(c, s, G_RCHAP_NAME, "rev-chap-name", t->rchap_name,
+	   || get_string(c, s, G_CHAP_SECRET, "chap-secret", t->chap_secret,
+			IBFT_CHAP_MAX, IBFT_STR_SECRET)))
+	 || (t->chap_type >= IBFT_CHAP_MUTUAL
+	  && (get_string(c, s, G_RCHAP_NAME, "rev-chap-name", t->rchap_name,
 			IBFT_CHAP_MAX, 0)
-	 || get_string(c, s, G_RCHAP_SECRET, "rev-chap-name-secret",
-			t->rchap_secret, IBFT_CHAP_MAX, 1)
+	   || get_string(c, s, G_RCHAP_SECRET, "rev-chap-name-secret",
+			t->rchap_secret, IBFT_CHAP_MAX, IBFT_STR_SECRET)))
 	)
 		return -1;
 	return ibft_check_target(&c->r, t);

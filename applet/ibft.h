@@ -86,7 +86,7 @@ struct ibft_nic {
 	uint16_t vlan;		/* raw 802.1Q TCI; VLAN id is vlan & 0xfff */
 	uint8_t mac[6];
 	uint16_t pci_bdf;	/* bus << 8 | dev << 3 | fn */
-	char hostname[IBFT_HOSTNAME_MAX + 1];
+	char hostname[IBFT_HOSTNAME_MAX + 1];	/* "" when not set or bad */
 };
 
 struct ibft_target {
@@ -99,6 +99,7 @@ struct ibft_target {
 	uint8_t chap_type;	/* IBFT_CHAP_* */
 	uint8_t nic_assoc;	/* index of a NIC in ibft_table.nic[] (hdr.index) */
 	char name[IBFT_NAME_MAX + 1];
+	/* "" when chap_type does not use them (they are not read then) */
 	char chap_name[IBFT_CHAP_MAX + 1];
 	char chap_secret[IBFT_CHAP_MAX + 1];
 	char rchap_name[IBFT_CHAP_MAX + 1];
@@ -169,16 +170,23 @@ int ibft_parse(const uint8_t *buf, size_t len, struct ibft_table *out,
 void ibft_problem(struct ibft_report *r, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* ibft_take_string()'s flags */
+enum {
+	IBFT_STR_SECRET = 1,	/* a CHAP secret: its bytes never in a message */
+	IBFT_STR_OPTIONAL = 2,	/* the hostname: when bad, not used, the rest is */
+};
+
 /* Check one string value and copy it: s holds len bytes (not NUL-ended; a
  * length beyond max is reported before s is read, so s may be shorter
  * then).  Returns 0 with dst = the string plus NUL (dst holds max + 1),
  * or -1 with dst = "" after one line:
  *   "<len> bytes long, at most <max> allowed"
  *   "byte <i> is 0x<hex>, not a printable ASCII character"
- *   "byte <i> is not a printable ASCII character"   (secret: no value)
- * secret is set for CHAP secrets, which never appear in a message. */
+ *   "byte <i> is not a printable ASCII character"   (IBFT_STR_SECRET)
+ * With IBFT_STR_OPTIONAL the line ends "; not used" and 0 is returned
+ * (dst ""). */
 int ibft_take_string(struct ibft_report *r, const char *field, const char *s,
-		size_t len, char *dst, size_t max, int secret);
+		size_t len, char *dst, size_t max, unsigned flags);
 
 /* The entry the next NIC / target is decoded into: t->nic[t->nr_nics]
  * (t->target[t->nr_targets]) zeroed, its slot set to slot (the pair

@@ -20,7 +20,8 @@ struct sctx {
 /* Read root/<what>/<field> into dst, checked by ibft_take_string() (at most
  * max bytes, printable ASCII); "" when the file is absent (the kernel hides
  * unset fields).  Returns -1 when present but not acceptable. */
-static int attr(struct sctx *c, const char *field, char *dst, size_t max, int secret)
+static int attr(struct sctx *c, const char *field, char *dst, size_t max,
+		unsigned flags)
 {
 	char path[256], v[IBFT_HOSTNAME_MAX + 2], *p = v, last = 0;
 	size_t len = 0;
@@ -44,7 +45,7 @@ static int attr(struct sctx *c, const char *field, char *dst, size_t max, int se
 	close(fd);
 	if (last == '\n')
 		len--;
-	return ibft_take_string(&c->r, field, v, len, dst, max, secret);
+	return ibft_take_string(&c->r, field, v, len, dst, max, flags);
 }
 
 static int attr_num(struct sctx *c, const char *field, unsigned max, unsigned *v)
@@ -159,8 +160,9 @@ static int attr_mac(struct sctx *c, const char *field, uint8_t mac[6])
 enum {
 	F_U8, F_U16, F_ADDR, F_MAC, F_LUN,
 	F_NAME,		/* iSCSI name, IBFT_NAME_MAX */
-	F_TEXT,		/* hostname, CHAP name: 255 */
-	F_SECRET,	/* CHAP secret: 255, never shown */
+	F_HOSTNAME,	/* 255, IBFT_STR_OPTIONAL */
+	/* 255; read only when the target's chap-type (read before) uses them */
+	F_CHAP_NAME, F_CHAP_SECRET, F_RCHAP_NAME, F_RCHAP_SECRET,
 	F_END = 0xff
 };
 struct field {
@@ -189,7 +191,7 @@ static const struct field nic_fields[] = {
 	F(ibft_nic, origin, F_U8),	F(ibft_nic, gateway, F_ADDR),
 	F(ibft_nic, dns1, F_ADDR),	F(ibft_nic, dns2, F_ADDR),
 	F(ibft_nic, dhcp, F_ADDR),	F(ibft_nic, vlan, F_U16),
-	F(ibft_nic, mac, F_MAC),	F(ibft_nic, hostname, F_TEXT),
+	F(ibft_nic, mac, F_MAC),	F(ibft_nic, hostname, F_HOSTNAME),
 	{ 0, F_END }
 };
 
@@ -202,8 +204,10 @@ static const struct field target_fields[] = {
 	F(ibft_target, ip, F_ADDR),		F(ibft_target, port, F_U16),
 	F(ibft_target, lun, F_LUN),		F(ibft_target, chap_type, F_U8),
 	F(ibft_target, nic_assoc, F_U8),	F(ibft_target, name, F_NAME),
-	F(ibft_target, chap_name, F_TEXT),	F(ibft_target, chap_secret, F_SECRET),
-	F(ibft_target, rchap_name, F_TEXT),	F(ibft_target, rchap_secret, F_SECRET),
+	F(ibft_target, chap_name, F_CHAP_NAME),
+	F(ibft_target, chap_secret, F_CHAP_SECRET),
+	F(ibft_target, rchap_name, F_RCHAP_NAME),
+	F(ibft_target, rchap_secret, F_RCHAP_SECRET),
 	{ 0, F_END }
 };
 
@@ -237,9 +241,19 @@ static int read_fields(struct sctx *c, void *obj, const char *name,
 		case F_LUN:
 			bad |= attr_lun(c, name, p);
 			break;
-		default:
-			bad |= attr(c, name, (char *)p, f->kind == F_NAME ?
-				IBFT_NAME_MAX : IBFT_CHAP_MAX, f->kind == F_SECRET);
+		case F_NAME:
+			bad |= attr(c, name, (char *)p, IBFT_NAME_MAX, 0);
+			break;
+		case F_HOSTNAME:
+			attr(c, name, (char *)p, IBFT_HOSTNAME_MAX, IBFT_STR_OPTIONAL);
+			break;
+		default:	/* CHAP, as parse_target() reads it */
+			if (((struct ibft_target *)obj)->chap_type
+					< (f->kind >= F_RCHAP_NAME ? IBFT_CHAP_MUTUAL : IBFT_CHAP_ONEWAY))
+				break;
+			bad |= attr(c, name, (char *)p, IBFT_CHAP_MAX,
+				f->kind == F_CHAP_SECRET || f->kind == F_RCHAP_SECRET
+				? IBFT_STR_SECRET : 0);
 		}
 	}
 	return bad;

@@ -1116,19 +1116,27 @@ static void skips_target_name_offset_plus_length_overflowing(void **state)
 	expect_rest_without_target0(f);
 }
 
-static void skips_target_name_with_embedded_nul(void **state)
+/* A length covering more than the string (the firmware's buffer, with
+ * what it held before): the string ends at its first NUL, as the kernel
+ * (iscsi_ibft's "%s") and so open-iscsi read it. */
+static void string_ends_at_its_first_nul(void **state)
 {
 	struct fx *f = *state;
+	static const char name[] = "iqn.2024-01.org.example:disk0\0\033[2Jold\377";
 
-	std_table(f);
-	ibft_b_poke_u8(&f->b, str_off(f, TGT0(f) + IBFT_B_TGT_NAME) + 5, 0);
-	refix(f);
+	std_begin(f, 2);
+	ibft_b_set_string_raw(&f->b, TGT0(f) + IBFT_B_TGT_NAME, name,
+			sizeof(name) - 1, IBFT_B_NO_NUL);
+	finish(f);
 	parse(f);
-	expect_skipped(f, "target0", "target-name");
-	expect_rest_without_target0(f);
+	expect_clean(f);
+	assert_string_equal(target_in_slot(f, 0)->name,
+			"iqn.2024-01.org.example:disk0");
 }
 
-static void skips_hostname_with_escape_sequence(void **state)
+/* The hostname is only informational: a bad one is said and not used,
+ * and its NIC is (the kernel and open-iscsi would boot from it). */
+static void hostname_with_escape_sequence_is_not_used(void **state)
 {
 	struct fx *f = *state;
 
@@ -1137,9 +1145,37 @@ static void skips_hostname_with_escape_sequence(void **state)
 			"client\033[2J\033[31mowned");
 	finish(f);
 	parse(f);
-	expect_skipped(f, "ethernet0", "hostname");
-	expect_rest_without_nic0(f);
+	assert_int_equal(f->rc, 0);
+	assert_int_equal(f->t.nr_problems, 0);
+	assert_int_equal(f->nr_msgs, 1);
+	assert_string_equal(f->msg[0], "ethernet0: hostname: byte 6 is 0x1b, not "
+		"a printable ASCII character; not used");
+	assert_int_equal(f->t.nr_nics, 2);
+	assert_string_equal(nic_in_slot(f, 0)->hostname, "");
+	assert_string_equal(nic_in_slot(f, 1)->hostname, "client1");
 	expect_no_text(f, "\033");
+}
+
+/* CHAP strings the target's chap-type does not use are not read: what
+ * firmware leaves there (here: control bytes) does not cost the target. */
+static void chap_strings_chap_type_does_not_use_are_not_read(void **state)
+{
+	struct fx *f = *state;
+
+	std_begin(f, 2);
+	ibft_b_set_u8(&f->b, TGT0(f) + IBFT_B_TGT_CHAP_TYPE, IBFT_CHAP_NONE);
+	ibft_b_set_string(&f->b, TGT0(f) + IBFT_B_TGT_CHAP_NAME, "\001\002junk");
+	ibft_b_set_string(&f->b, TGT0(f) + IBFT_B_TGT_RCHAP_SECRET, "\377junk");
+	ibft_b_set_u8(&f->b, TGT1(f) + IBFT_B_TGT_CHAP_TYPE, IBFT_CHAP_ONEWAY);
+	ibft_b_set_string(&f->b, TGT1(f) + IBFT_B_TGT_RCHAP_NAME, "r\033user");
+	finish(f);
+	parse(f);
+	expect_clean(f);
+	assert_int_equal(f->t.nr_targets, 2);
+	assert_string_equal(target_in_slot(f, 0)->chap_name, "");
+	assert_string_equal(target_in_slot(f, 0)->rchap_secret, "");
+	assert_string_equal(target_in_slot(f, 1)->chap_name, "user1");
+	assert_string_equal(target_in_slot(f, 1)->rchap_name, "");
 }
 
 static void skips_initiator_name_with_control_character(void **state)
@@ -1200,7 +1236,7 @@ static void skips_initiator_name_longer_than_223(void **state)
 	expect_rest_without_initiator(f);
 }
 
-static void skips_hostname_longer_than_255(void **state)
+static void hostname_longer_than_255_is_not_used(void **state)
 {
 	struct fx *f = *state;
 	char host[IBFT_HOSTNAME_MAX + 2];
@@ -1211,8 +1247,12 @@ static void skips_hostname_longer_than_255(void **state)
 	ibft_b_set_string(&f->b, NIC0(f) + IBFT_B_NIC_HOSTNAME, host);
 	finish(f);
 	parse(f);
-	expect_skipped(f, "ethernet0", "hostname");
-	expect_rest_without_nic0(f);
+	assert_int_equal(f->rc, 0);
+	assert_int_equal(f->nr_msgs, 1);
+	assert_string_equal(f->msg[0], "ethernet0: hostname: 256 bytes long, at "
+		"most 255 allowed; not used");
+	assert_int_equal(f->t.nr_nics, 2);
+	assert_string_equal(nic_in_slot(f, 0)->hostname, "");
 }
 
 static void skips_chap_secret_longer_than_255_without_showing_it(void **state)
@@ -1708,13 +1748,14 @@ int main(void)
 		T(skips_target_name_offset_past_end),
 		T(skips_string_one_byte_past_table_end),
 		T(skips_target_name_offset_plus_length_overflowing),
-		T(skips_target_name_with_embedded_nul),
-		T(skips_hostname_with_escape_sequence),
+		T(string_ends_at_its_first_nul),
+		T(hostname_with_escape_sequence_is_not_used),
+		T(chap_strings_chap_type_does_not_use_are_not_read),
 		T(skips_initiator_name_with_control_character),
 		T(skips_chap_name_with_delete_character),
 		T(skips_target_name_longer_than_223),
 		T(skips_initiator_name_longer_than_223),
-		T(skips_hostname_longer_than_255),
+		T(hostname_longer_than_255_is_not_used),
 		T(skips_chap_secret_longer_than_255_without_showing_it),
 		T(skips_chap_secret_with_bad_byte_without_showing_it),
 		T(skips_reverse_chap_secret_with_bad_byte_without_showing_it),

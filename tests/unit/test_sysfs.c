@@ -408,10 +408,32 @@ static void strings_are_reported_in_raw_words(void **state)
 	put("target2/target-name", long_name);
 	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
 	assert_string_equal(reports,
-		"ethernet0: hostname: 256 bytes long, at most 255 allowed\n"
+		"ethernet0: hostname: 256 bytes long, at most 255 allowed; not used\n"
 		"target0: target-name: byte 7 is 0x1b, not a printable ASCII character\n"
 		"target1: chap-secret: byte 6 is not a printable ASCII character\n"
 		"target2: target-name: 1000 bytes long, at most 223 allowed\n");
+}
+
+/* As ibft_parse(): CHAP files the target's chap-type does not use are
+ * not read, and a bad hostname is said and not used; the NIC and the
+ * target are kept. */
+static void unused_chap_and_a_bad_hostname_cost_nothing(void **state)
+{
+	(void)state;
+	nic0();
+	put("ethernet0/hostname", "client\033[2J");
+	target0();
+	put("target0/chap-name", "\001junk");
+	put("target0/rev-chap-name-secret", "\377junk");
+	assert_int_equal(ibft_read_sysfs(root, &t, collect, NULL), 0);
+	assert_string_equal(reports, "ethernet0: hostname: byte 6 is 0x1b, not a "
+		"printable ASCII character; not used\n");
+	assert_int_equal(t.nr_nics, 1);
+	assert_int_equal(t.nr_targets, 1);
+	assert_int_equal(t.nr_problems, 0);
+	assert_string_equal(t.nic[0].hostname, "");
+	assert_string_equal(t.target[0].chap_name, "");
+	assert_string_equal(t.target[0].rchap_secret, "");
 }
 
 static void nic_assoc_is_reported_in_raw_words(void **state)
@@ -509,6 +531,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(missing_target_address_or_name_in_raw_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(prefix_longer_than_the_address_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(strings_are_reported_in_raw_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(unused_chap_and_a_bad_hostname_cost_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(nic_assoc_is_reported_in_raw_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(more_nics_than_kept_are_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(structures_not_marked_valid_are_still_checked, setup, teardown),
