@@ -578,6 +578,10 @@ static int full_feature(struct kconn *k, const struct login_conv *c)
 /* -k's children after a failed try that was not the 1st, 2nd, 4th, 8th
  * ...: a long outage does not fill the console */
 static smallint quiet;
+/* -k: where a login child of the resident child tells which kernel
+ * session it brought up, one a session (shared memory, as /sys may be
+ * gone after switch_root); NULL elsewhere */
+static uint32_t *found_sid;
 /* the portal a redirect led to (family 0: none), for error lines */
 static struct ibft_addr moved_ip;
 static unsigned moved_port;
@@ -921,6 +925,8 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 			if (G.opts & OPT_v)
 				bb_error_msg("%s: %s: logged in already (session %u)",
 					s->label, s->name, sid);
+			if (found_sid)
+				found_sid[i] = sid;
 			_exit(0);
 		} else {
 			login_error(s, "login", "another login of this session is going on");
@@ -975,6 +981,8 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 	}
 	if (rc && !recover)
 		teardown(k);
+	if (rc == 0 && found_sid)
+		found_sid[i] = k->sid;
 	if (rc == 0 && !recover) {
 		/* Up: a SIGTERM from now on leaves it so (it is counted up) */
 		signal(SIGTERM, SIG_IGN);
@@ -1158,6 +1166,10 @@ void login_keeper(void)
 	applet_name = "iscsi-init -k";
 	k = xzalloc(sizeof(*k));
 	r = kept = xzalloc(sizeof(*r) * PLAN_MAX_SESSIONS);
+	found_sid = mmap(NULL, PLAN_MAX_SESSIONS * sizeof(*found_sid),
+		PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (found_sid == MAP_FAILED)
+		found_sid = NULL;	/* then from sysfs */
 	if (kconn_open(k, &G.plan.session[0], 0) != 0)
 		_exit(EXIT_FAILURE);
 	/* Our sessions' numbers, now: after switch_root /sys may be gone.  A
@@ -1194,7 +1206,9 @@ void login_keeper(void)
 
 					/* a path that was never up: now it is, ours
 					 * unless another -k child logged it in */
-					if (!again && (r[i].sid = session_find(i)) != NO_SID
+					if (!again)
+						r[i].sid = found_sid ? found_sid[i] : session_find(i);
+					if (!again && r[i].sid != NO_SID
 					 && keep_session(&r[i]) != 0) {
 						r[i].due = 0;
 						continue;
@@ -1250,6 +1264,8 @@ void login_keeper(void)
 				continue;
 			if (r[i].due <= now) {
 				keeper_check_iscsid();
+				if (found_sid)
+					found_sid[i] = NO_SID;
 				fflush_all();
 				r[i].pid = xfork();
 				if (r[i].pid == 0) {
