@@ -579,8 +579,8 @@ static int full_feature(struct kconn *k, const struct login_conv *c)
  * ...: a long outage does not fill the console */
 static smallint quiet;
 /* -k: where a login child of the resident child tells which kernel
- * session it brought up, one a session (shared memory, as /sys may be
- * gone after switch_root); NULL elsewhere */
+ * session it brought up, one a session (shared memory: sysfs may not
+ * tell, its attributes come a moment later); NULL elsewhere */
 static uint32_t *found_sid;
 /* the portal a redirect led to (family 0: none), for error lines */
 static struct ibft_addr moved_ip;
@@ -825,8 +825,20 @@ static int create_session(struct kconn *k, const struct plan_session *s)
 	return EXIT_RETRY;
 }
 
-/* sysfs attribute dir/name as a string (trailing newline dropped) into
- * buf (size bytes); "" when absent. */
+/* /sys, opened once: the resident child opens it before switch_root
+ * moves it away, and finds it there all the same (-1: not open yet) */
+static int sys_dir = -1;
+
+/* path, relative to /sys, opened with flags.  An fd, or -1. */
+static int sysfs_open(const char *path, int flags)
+{
+	if (sys_dir < 0)
+		sys_dir = open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return openat(sys_dir, path, flags);
+}
+
+/* sysfs attribute dir/name (dir relative to /sys) as a string (trailing
+ * newline dropped) into buf (size bytes); "" when absent. */
 static char *sysfs_attr(const char *dir, const char *name, char *buf,
 		unsigned size)
 {
@@ -834,7 +846,9 @@ static char *sysfs_attr(const char *dir, const char *name, char *buf,
 	int n;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	n = open_read_close(path, buf, size - 1);
+	n = sysfs_open(path, O_RDONLY);
+	if (n >= 0)
+		n = read_close(n, buf, size - 1);
 	if (n < 0)
 		n = 0;
 	buf[n] = '\0';
@@ -850,8 +864,8 @@ static int session_is(uint32_t sid, unsigned i)
 	const struct plan_nic *n = &G.plan.nic[s->nic];
 	char dir[64], cdir[80], v[IBFT_NAME_MAX + 2], ip[PLAN_ADDRSTRLEN];
 
-	sprintf(dir, "/sys/class/iscsi_session/session%u", sid);
-	sprintf(cdir, "/sys/class/iscsi_connection/connection%u:0", sid);
+	sprintf(dir, "class/iscsi_session/session%u", sid);
+	sprintf(cdir, "class/iscsi_connection/connection%u:0", sid);
 	return strcmp(sysfs_attr(dir, "targetname", v, sizeof(v)), s->name) == 0
 		&& strcmp(sysfs_attr(cdir, "persistent_address", v, sizeof(v)),
 			ibft_addr_str(&s->ip, ip)) == 0
@@ -875,17 +889,21 @@ static int state_is(const char *dir, uint32_t sid, uint32_t cid,
 /* Did connection cid of kernel session sid fail?  (Without sysfs: no;
  * the kernel's events still tell.) */
 #define conn_failed(sid, cid) \
-	state_is("/sys/class/iscsi_connection/connection%u:%u", sid, cid, "failed")
+	state_is("class/iscsi_connection/connection%u:%u", sid, cid, "failed")
 /* Is kernel session sid logged in? */
 #define session_up(sid) \
-	state_is("/sys/class/iscsi_session/session%u", sid, 0, "LOGGED_IN")
+	state_is("class/iscsi_session/session%u", sid, 0, "LOGGED_IN")
 
 /* The kernel session that is the plan's session i, or NO_SID. */
 static uint32_t session_find(unsigned i)
 {
 	struct dirent *de;
-	DIR *dir = opendir("/sys/class/iscsi_session");
+	int fd = sysfs_open("class/iscsi_session", O_RDONLY | O_DIRECTORY);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
 	unsigned sid, found = NO_SID;
+
+	if (fd >= 0 && !dir)
+		close(fd);
 
 	while (dir && found == NO_SID && (de = readdir(dir)) != NULL)
 		if (sscanf(de->d_name, "session%u", &sid) == 1 && session_is(sid, i))
@@ -997,8 +1015,8 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 		fflush_all();
 		if (fork() == 0) {
 			setpgid(0, 0);
-			sprintf(path, "/sys/class/scsi_host/host%u/scan", k->host_no);
-			rc = open(path, O_WRONLY);
+			sprintf(path, "class/scsi_host/host%u/scan", k->host_no);
+			rc = sysfs_open(path, O_WRONLY);
 			if (rc >= 0)
 				full_write(rc, "- - -", 5);
 			_exit(0);
@@ -1172,10 +1190,11 @@ void login_keeper(void)
 		found_sid = NULL;	/* then from sysfs */
 	if (kconn_open(k, &G.plan.session[0], 0) != 0)
 		_exit(EXIT_FAILURE);
-	/* Our sessions' numbers, now: after switch_root /sys may be gone.  A
-	 * path that did not come up on a configured NIC, unless its target
-	 * refused it for good, is tried again too (multipath: it joins
-	 * later). */
+	/* /sys, opened now: switch_root moves it away (sysfs_open()).  Our
+	 * sessions' numbers.  A path that did not come up on a configured
+	 * NIC, unless its target refused it for good, is tried again too
+	 * (multipath: it joins later). */
+	close(sysfs_open(".", O_RDONLY | O_DIRECTORY));
 	for (i = 0; i < G.plan.nr_sessions; i++) {
 		r[i].sid = G.sst[i].state == SESS_OK ? session_find(i) : NO_SID;
 		if (r[i].sid != NO_SID)
