@@ -216,11 +216,12 @@ int login_chap_list(const char *list);
 /* In a child of the executor: log session i in through the kernel's
  * iSCSI transport (RFC 7143 login, CHAP from the plan), start it and
  * scan its LUNs in a child of its own, out of the process group, which
- * holds G.scan_fd[1] until the scan is done.  Exits 0 when it is up, else after one line naming the
- * session and why: 8 to try again (no connection, no response, the
- * target busy or not there yet), 12 without the iscsi_tcp transport, 24
- * when the login failed for good (authentication, authorization, a
- * protocol error).  Secrets go only to the kernel, never to output. */
+ * holds G.scan_fd[1] until the scan is done.  Exits 0 when it is up,
+ * else after one line naming the session and why: 8 to try again (no
+ * connection, no response, the target busy or not there yet), 12
+ * without the iscsi_tcp transport, 24 when the login failed for good
+ * (authentication, authorization, a protocol error).  Secrets go only
+ * to the kernel, never to output. */
 void login_child(unsigned i) NORETURN;
 /* -k: the resident child that logs each session's connection in again
  * whenever the kernel reports it failed, and tries again the paths that
