@@ -796,6 +796,29 @@ static void two_attempts_on_one_port_keep_their_own_addresses(void **state)
 		" -P iface.net_ifacename=eth0 -P iface.ipaddress=10.1.0.12"));
 }
 
+/* Two EDK2 attempts on one port, one IPv4 from DHCP, one IPv6 from DHCPv6
+ * (both origin 3): the IPv6 one is no DHCP client (its table address is
+ * used), so they are two NICs on the port, each with its own address and
+ * its own target, whichever comes first. */
+static void ipv4_dhcp_and_ipv6_dhcp_attempts_on_one_port(void **state)
+{
+	(void)state;
+	for (unsigned order = 0; order < 2; order++) {
+		setup(NULL);
+		nic(0, order ? "2001:db8::15" : "10.0.2.15", order ? 64 : 24, NULL, 3)
+			->origin = IBFT_ORIGIN_DHCP;
+		nic(1, order ? "10.0.2.15" : "2001:db8::15", order ? 24 : 64, NULL, 1)
+			->origin = IBFT_ORIGIN_DHCP;
+		table.nic[1].mac[5] = 0;	/* same MAC */
+		target(0, 0, order ? "2001:db8::100" : "10.0.2.100", 3);
+		target(1, 1, order ? "10.0.2.100" : "2001:db8::100", 1);
+		build();
+		assert_int_equal(plan.nr_nics, 2);
+		assert_int_equal(plan.nic[order ? 1 : 0].dhcp_state, PLAN_DHCP_WAIT);
+		assert_int_equal(plan.nic[order ? 0 : 1].dhcp_state, PLAN_DHCP_NO);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -829,6 +852,7 @@ int main(void)
 		cmocka_unit_test_setup(two_attempts_on_one_port_keep_their_own_addresses, setup),
 		cmocka_unit_test_setup(unusable_nic_and_target_addresses, setup),
 		cmocka_unit_test_setup(retry_delays_double_with_jitter, setup),
+		cmocka_unit_test_setup(ipv4_dhcp_and_ipv6_dhcp_attempts_on_one_port, setup),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
