@@ -231,7 +231,10 @@ static int same_port(const struct plan *p, const struct ibft_nic *n)
 		 || (memcmp(n->mac, zero, 6) == 0 && n->pci_bdf != o->pci_bdf)
 		 || (n->vlan & 0xfff) != o->vlan_id)
 			continue;
-		if (n->origin == IBFT_ORIGIN_DHCP && o->origin == IBFT_ORIGIN_DHCP)
+		/* two DHCP attempts: one DHCP client (an IPv6 address is
+		 * the table's own, see plan_from_ibft()) */
+		if (n->origin == IBFT_ORIGIN_DHCP && n->ip.family != IBFT_AF_INET6
+		 && o->dhcp_state == PLAN_DHCP_WAIT)
 			return i;
 		if (addr_equal(&n->ip, &o->ip))
 			return i;
