@@ -286,9 +286,10 @@ static int get_string(struct ctx *c, const uint8_t *s, unsigned at,
 		return 0;
 	if (off < c->data_start || off >= c->len || slen > c->len - off) {
 		ibft_problem(&c->r, field, "string at offset 0x%zx length %zu is outside "
-			"the table's data area 0x%zx-0x%zx", off, slen,
-			c->data_start, c->len);
-		return -1;
+			"the table's data area 0x%zx-0x%zx%s", off, slen,
+			c->data_start, c->len,
+			flags & IBFT_STR_OPTIONAL ? "; not used" : "");
+		return flags & IBFT_STR_OPTIONAL ? 0 : -1;
 	}
 	/* Some firmware counts the terminating NUL in the length, or more
 	 * of the buffer it wrote the string to: the string ends at the

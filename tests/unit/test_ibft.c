@@ -1236,6 +1236,26 @@ static void skips_initiator_name_longer_than_223(void **state)
 	expect_rest_without_initiator(f);
 }
 
+/* So is one outside the table */
+static void hostname_outside_the_table_is_not_used(void **state)
+{
+	struct fx *f = *state;
+
+	std_table(f);
+	ibft_b_poke_u16(&f->b, NIC0(f) + IBFT_B_NIC_HOSTNAME + IBFT_B_STR_OFF, 0xfff0);
+	refix(f);
+	parse(f);
+	assert_int_equal(f->rc, 0);
+	assert_int_equal(f->t.nr_problems, 0);
+	assert_int_equal(f->nr_msgs, 1);
+	assert_non_null(strstr(f->msg[0], "ethernet0: hostname: string at offset "
+		"0xfff0 length 7 is outside the table's data area"));
+	assert_non_null(strstr(f->msg[0], "; not used"));
+	assert_int_equal(f->t.nr_nics, 2);
+	assert_int_equal(f->t.nr_targets, 2);
+	assert_string_equal(nic_in_slot(f, 0)->hostname, "");
+}
+
 static void hostname_longer_than_255_is_not_used(void **state)
 {
 	struct fx *f = *state;
@@ -1756,6 +1776,7 @@ int main(void)
 		T(skips_target_name_longer_than_223),
 		T(skips_initiator_name_longer_than_223),
 		T(hostname_longer_than_255_is_not_used),
+		T(hostname_outside_the_table_is_not_used),
 		T(skips_chap_secret_longer_than_255_without_showing_it),
 		T(skips_chap_secret_with_bad_byte_without_showing_it),
 		T(skips_reverse_chap_secret_with_bad_byte_without_showing_it),
