@@ -531,6 +531,9 @@ static void wait_for_scans(void)
 		while (read(G.sig_fd[0], buf, sizeof(buf)) > 0)
 			continue;
 	}
+	if (!stopped && read(G.scan_fd[0], buf, sizeof(buf)) != 0)
+		bb_simple_error_msg("warning: -t ran out while LUNs were being "
+			"scanned: their disks may come later");
 	close(G.scan_fd[0]);
 }
 
@@ -563,6 +566,9 @@ int execute(void)
 			break;
 		wait_for_events(next_deadline(), 1);
 	}
+	/* logins still going on are stopped (a path -k keeps trying, when
+	 * all else is done): they hold the scans' pipe too */
+	stop_sessions();
 	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN)
 		wait_for_scans();
 	if (stopped) {
@@ -573,7 +579,6 @@ int execute(void)
 		for (i = 0; ENABLE_FEATURE_ISCSI_INIT_DHCP && i < G.plan.nr_nics; i++)
 			dhcp_stop(i);
 	}
-	stop_sessions();
 	for (i = 0; i < G.plan.nr_sessions; i++) {
 		session_result(i);
 		ok += G.sst[i].state == SESS_OK;

@@ -894,6 +894,23 @@ static int state_is(const char *dir, uint32_t sid, uint32_t cid,
 #define session_up(sid) \
 	state_is("class/iscsi_session/session%u", sid, 0, "LOGGED_IN")
 
+/* The lock a -k child holds for kernel session sid (keep_session()) */
+#define SESSION_LOCK "/run/iscsi-init-k.session%u.lock"
+
+/* Does a -k child keep kernel session sid (its lock is held)? */
+static int session_kept(uint32_t sid)
+{
+	char path[48];
+	int fd, held;
+
+	sprintf(path, SESSION_LOCK, sid);
+	fd = open(path, O_RDONLY);
+	held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0;
+	if (fd >= 0)
+		close(fd);
+	return held;
+}
+
 /* The kernel session that is the plan's session i, or NO_SID. */
 static uint32_t session_find(unsigned i)
 {
@@ -934,10 +951,11 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 
 	/* Logged in already (iscsi-init run twice): as iscsistart's "session
 	 * exists", that is the session.  One whose connection failed (its
-	 * network went, its -k child is gone) is logged in again; one being
-	 * logged in now by another iscsi-init is left to it, for now. */
+	 * network went) is logged in again, unless a -k child keeps it (it
+	 * does that itself); one being logged in now by another iscsi-init
+	 * is left to it, for now. */
 	if (!recover && (sid = session_find(i)) != NO_SID) {
-		if (conn_failed(sid, 0)) {
+		if (conn_failed(sid, 0) && !session_kept(sid)) {
 			recover = 1;
 		} else if (session_up(sid)) {
 			if (G.opts & OPT_v)
@@ -947,7 +965,9 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 				found_sid[i] = sid;
 			_exit(0);
 		} else {
-			login_error(s, "login", "another login of this session is going on");
+			login_error(s, "login", conn_failed(sid, 0)
+				? "its connection failed; a -k child logs it in again"
+				: "another login of this session is going on");
 			_exit(EXIT_RETRY);
 		}
 	}
@@ -1119,7 +1139,7 @@ static int keep_lock(const char *name, uint32_t id)
  * NO_SID) when another resident child keeps it. */
 static int keep_session(struct keep *r)
 {
-	if (keep_lock("/run/iscsi-init-k.session%u.lock", r->sid) == 0)
+	if (keep_lock(SESSION_LOCK, r->sid) == 0)
 		return 0;
 	r->sid = NO_SID;
 	return -1;
