@@ -249,7 +249,7 @@ void ibft_check_table(struct ibft_report *r, struct ibft_table *t)
 
 /*** The raw table: bytes to structures ***/
 
-static void get_addr(struct ibft_addr *a, const uint8_t *p)
+void ibft_addr_from_raw(struct ibft_addr *a, const uint8_t *p)
 {
 	static const uint8_t mapped[12] = { 0,0,0,0, 0,0,0,0, 0,0,0xff,0xff };
 	unsigned i;
@@ -345,10 +345,10 @@ static int parse_initiator(struct ctx *c, size_t off, struct ibft_initiator *ini
 		return -1;
 	ini->flags = s[H_FLAGS];
 	ini->index = s[H_INDEX];
-	get_addr(&ini->isns, s + I_ISNS);
-	get_addr(&ini->slp, s + I_SLP);
-	get_addr(&ini->radius1, s + I_RADIUS1);
-	get_addr(&ini->radius2, s + I_RADIUS2);
+	ibft_addr_from_raw(&ini->isns, s + I_ISNS);
+	ibft_addr_from_raw(&ini->slp, s + I_SLP);
+	ibft_addr_from_raw(&ini->radius1, s + I_RADIUS1);
+	ibft_addr_from_raw(&ini->radius2, s + I_RADIUS2);
 	if (get_string(c, s, I_NAME, "initiator-name", ini->name,
 			IBFT_NAME_MAX, 0))
 		return -1;
@@ -364,13 +364,13 @@ static int parse_nic(struct ctx *c, size_t off, struct ibft_nic *n)
 		return -1;
 	n->flags = s[H_FLAGS];
 	n->index = s[H_INDEX];
-	get_addr(&n->ip, s + N_IP);
+	ibft_addr_from_raw(&n->ip, s + N_IP);
 	n->prefix = s[N_PREFIX];
 	n->origin = s[N_ORIGIN];
-	get_addr(&n->gateway, s + N_GATEWAY);
-	get_addr(&n->dns1, s + N_DNS1);
-	get_addr(&n->dns2, s + N_DNS2);
-	get_addr(&n->dhcp, s + N_DHCP);
+	ibft_addr_from_raw(&n->gateway, s + N_GATEWAY);
+	ibft_addr_from_raw(&n->dns1, s + N_DNS1);
+	ibft_addr_from_raw(&n->dns2, s + N_DNS2);
+	ibft_addr_from_raw(&n->dhcp, s + N_DHCP);
 	n->vlan = get16(s + N_VLAN);
 	memcpy(n->mac, s + N_MAC, 6);
 	n->pci_bdf = get16(s + N_BDF);
@@ -389,7 +389,7 @@ static int parse_target(struct ctx *c, size_t off, struct ibft_target *t)
 		return -1;
 	t->flags = s[H_FLAGS];
 	t->index = s[H_INDEX];
-	get_addr(&t->ip, s + G_IP);
+	ibft_addr_from_raw(&t->ip, s + G_IP);
 	t->port = get16(s + G_PORT);
 	memcpy(t->lun, s + G_LUN, 8);
 	t->chap_type = s[G_CHAP_TYPE];

@@ -67,6 +67,11 @@ struct ibft_addr {
 	uint8_t a[16];		/* IPv4: a[0..3]; IPv6: all 16 */
 };
 
+/* a from an address field's 16 bytes (section 3.2): ::ffff:a.b.c.d is
+ * IPv4; all zeros, and ::ffff:0.0.0.0 (firmware writes it too), are not
+ * set. */
+void ibft_addr_from_raw(struct ibft_addr *a, const uint8_t *raw);
+
 struct ibft_initiator {
 	uint8_t present;	/* structure was there and passed validation */
 	uint8_t flags;

@@ -70,31 +70,19 @@ static int attr_num(struct sctx *c, const char *field, unsigned max, unsigned *v
 static int attr_addr(struct sctx *c, const char *field, struct ibft_addr *a)
 {
 	char buf[64];
+	/* the table's own 16 bytes, decoded as a raw table's: the kernel
+	 * prints an IPv4 address (::ffff:a.b.c.d) as such, an unset one
+	 * maybe as 0.0.0.0 or as 16 zero bytes in full (%pI6) */
+	uint8_t raw[16] = { [10] = 0xff, [11] = 0xff };
 
 	memset(a, 0, sizeof(*a));
 	if (attr(c, field, buf, sizeof(buf) - 1, 0))
 		return -1;
 	if (!buf[0])
 		return 0;
-	if (inet_pton(AF_INET, buf, a->a) == 1) {
-		a->family = IBFT_AF_INET;
-		if (!(a->a[0] | a->a[1] | a->a[2] | a->a[3]))
-			a->family = IBFT_AF_NONE;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, buf, a->a) == 1) {
-		static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
-		static const uint8_t zero[16];
-		a->family = IBFT_AF_INET6;
-		if (memcmp(a->a, mapped, 12) == 0) {
-			memmove(a->a, a->a + 12, 4);
-			memset(a->a + 4, 0, 12);
-			a->family = IBFT_AF_INET;
-		}
-		/* not set, as in a raw table: the kernel shows a target's
-		 * ip-addr even then, 16 zero bytes in full (%pI6) */
-		if (memcmp(a->a, zero, 16) == 0)
-			a->family = IBFT_AF_NONE;
+	if (inet_pton(AF_INET, buf, raw + 12) == 1
+	 || inet_pton(AF_INET6, buf, raw) == 1) {
+		ibft_addr_from_raw(a, raw);
 		return 0;
 	}
 	ibft_problem(&c->r, field, "not an IP address");

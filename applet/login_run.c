@@ -894,22 +894,28 @@ static int state_is(const char *dir, uint32_t sid, uint32_t cid,
 #define session_up(sid) \
 	state_is("class/iscsi_session/session%u", sid, 0, "LOGGED_IN")
 
-/* The lock a -k child holds for kernel session sid (keep_session()) */
-#define SESSION_LOCK "/run/iscsi-init-k.session%u.lock"
-
-/* Does a -k child keep kernel session sid (its lock is held)? */
-static int session_kept(uint32_t sid)
+/* A -k resident child's lock in /run named name (a printf format for
+ * id): so that iscsi-init run again leaves what the child keeps to it
+ * (two would log one session in against each other).  keep: take it and
+ * hold it for as long as this process runs; else only look.  0, or -1
+ * when another process holds it (without /run: 0). */
+static int keep_lock(const char *name, uint32_t id, int keep)
 {
 	char path[48];
 	int fd, held;
 
-	sprintf(path, SESSION_LOCK, sid);
-	fd = open(path, O_RDONLY);
-	held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0;
-	if (fd >= 0)
+	sprintf(path, name, id);
+	fd = open(path, keep ? O_RDWR | O_CREAT : O_RDONLY, 0600);
+	if (fd < 0)
+		return 0;
+	held = flock(fd, LOCK_EX | LOCK_NB) != 0;
+	if (held || !keep)
 		close(fd);
-	return held;
+	return -held;
 }
+
+/* The lock a -k child holds for kernel session sid (keep_session()) */
+#define SESSION_LOCK "/run/iscsi-init-k.session%u.lock"
 
 /* The kernel session that is the plan's session i, or NO_SID. */
 static uint32_t session_find(unsigned i)
@@ -955,7 +961,9 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 	 * does that itself); one being logged in now by another iscsi-init
 	 * is left to it, for now. */
 	if (!recover && (sid = session_find(i)) != NO_SID) {
-		if (conn_failed(sid, 0) && !session_kept(sid)) {
+		int failed = conn_failed(sid, 0);
+
+		if (failed && keep_lock(SESSION_LOCK, sid, 0) == 0) {
 			recover = 1;
 		} else if (session_up(sid)) {
 			if (G.opts & OPT_v)
@@ -965,7 +973,7 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 				found_sid[i] = sid;
 			_exit(0);
 		} else {
-			login_error(s, "login", conn_failed(sid, 0)
+			login_error(s, "login", failed
 				? "its connection failed; a -k child logs it in again"
 				: "another login of this session is going on");
 			_exit(EXIT_RETRY);
@@ -1116,30 +1124,11 @@ static const char *conn_error_str(uint32_t err)
 	return "error";
 }
 
-/* A lock in /run named name (a printf format for id), held for as long
- * as this resident child runs: so that iscsi-init run again with -k
- * leaves what the first one keeps to it (two children would log one
- * session in against each other).  0, or -1 when another one holds it
- * (without /run: 0 all the same). */
-static int keep_lock(const char *name, uint32_t id)
-{
-	char path[48];
-	int fd;
-
-	sprintf(path, name, id);
-	fd = open(path, O_RDWR | O_CREAT, 0600);
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		close(fd);
-		return -1;
-	}
-	return 0;
-}
-
 /* Kernel session r->sid is ours to keep: 0, or -1 (r->sid is then
  * NO_SID) when another resident child keeps it. */
 static int keep_session(struct keep *r)
 {
-	if (keep_lock(SESSION_LOCK, r->sid) == 0)
+	if (keep_lock(SESSION_LOCK, r->sid, 1) == 0)
 		return 0;
 	r->sid = NO_SID;
 	return -1;
@@ -1159,7 +1148,7 @@ static int keep_path(unsigned i)
 	md5_hash(&ctx, portal_str(&s->ip, s->port, at), strlen(at) + 1);
 	md5_hash(&ctx, G.plan.nic[s->nic].label, strlen(G.plan.nic[s->nic].label));
 	md5_end(&ctx, id);
-	return keep_lock("/run/iscsi-init-k.path%08x.lock", id[0]);
+	return keep_lock("/run/iscsi-init-k.path%08x.lock", id[0], 1);
 }
 
 /* Session i's connection was lost (why: said in its line): log it in
