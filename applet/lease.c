@@ -280,6 +280,29 @@ static int search_add(char *list, const char *name, size_t n)
 	return 0;
 }
 
+/* The names of text (spaces or commas between) appended to list, as
+ * search_add() does.  0; -1 when one is no DNS name (list as it was
+ * then); -2 when list is full (*cut: the first name left out). */
+static int text_names(char *list, const char *text, const char **cut)
+{
+	const char *w = text;
+	size_t k;
+
+	for (;;) {
+		w += strspn(w, " ,");
+		k = strcspn(w, " ,");
+		if (!k)
+			return 0;
+		if (!dns_name_ok(w, k))
+			return -1;
+		if (search_add(list, w, k)) {
+			*cut = w;
+			return -2;
+		}
+		w += k;
+	}
+}
+
 /* One RFC 1035 name at v[pos] (n bytes), compressed as RFC 3397 allows:
  * a pointer leads to an earlier byte of the option, each one further
  * back than the last, so no loop.  The name, labels joined by '.', goes
@@ -334,7 +357,8 @@ static void search_list(struct lease *l, const uint8_t *v, int n,
 		const struct rep *r)
 {
 	static const char what[] = "option 119 (domain search)";
-	char name[DNS_NAME_MAX + 2], text[LEASE_PACKET_MAX + 1], *w;
+	char name[DNS_NAME_MAX + 2], text[LEASE_PACKET_MAX + 1];
+	const char *w;
 	size_t pos = 0, nlen;
 	int wire = 1, i;
 
@@ -373,26 +397,16 @@ static void search_list(struct lease *l, const uint8_t *v, int n,
 		}
 	if (text_value(v, n, text, sizeof(text) - 1, r, what, 0) < 0)
 		return;
-	for (w = text; *w; ) {
-		size_t k;
-
-		w += strspn(w, " ,");
-		k = strcspn(w, " ,");
-		if (!k)
-			break;
-		if (!dns_name_ok(w, k)) {
-			warn(r, "%s: neither RFC 1035 names nor names as text; "
-				"ignored", what);
-			l->search[0] = '\0';
-			return;
-		}
-		if (search_add(l->search, w, k)) {
-			warn(r, "%s: more than %u characters; from '%.64s' on "
-				"dropped", what, LEASE_SEARCH_MAX, w);
-			break;
-		}
-		w += k;
+	i = text_names(l->search, text, &w);
+	if (i == -1) {
+		warn(r, "%s: neither RFC 1035 names nor names as text; "
+			"ignored", what);
+		l->search[0] = '\0';
+		return;
 	}
+	if (i == -2)
+		warn(r, "%s: more than %u characters; from '%.64s' on "
+			"dropped", what, LEASE_SEARCH_MAX, w);
 	warn(r, "%s: plain text, not RFC 1035 names; taken as text", what);
 }
 
@@ -466,14 +480,26 @@ static void string_options(struct lease *l, const uint8_t *m, size_t n,
 		l->hostname[0] = '\0';
 	}
 
+	/* One name (RFC 2132).  Several (ISC's dhcpd and Windows' servers
+	 * are set up so) are taken as the search list, as dhclient's and
+	 * udhcpc's scripts write them to resolv.conf. */
 	k = dhcp_option(m, n, OPT_DOMAIN, v, sizeof(v));
 	if (text_value(v, k, l->domain, DNS_NAME_MAX + 1, r,
 			"option 15 (domain name)", 0) > 0
 	 && !dns_name_ok(l->domain, strlen(l->domain))) {
-		warn(r, "option 15 (domain name): '%.64s' is not %s; ignored",
-			l->domain, strpbrk(l->domain, " ,") ? "one domain name (a "
-			"list? option 119 is the search list)" : "a domain name");
+		char text[sizeof(l->domain)];
+		const char *cut;
+
+		strcpy(text, l->domain);
 		l->domain[0] = '\0';
+		if (!strpbrk(text, " ,") || text_names(l->domain, text, &cut)) {
+			warn(r, "option 15 (domain name): '%.64s' is not a domain "
+				"name; ignored", text);
+			l->domain[0] = '\0';
+		} else {
+			warn(r, "option 15 (domain name): '%.64s' is several names; "
+				"taken as the search list", text);
+		}
 	}
 
 	k = dhcp_option(m, n, OPT_SEARCH, v, sizeof(v));

@@ -38,7 +38,7 @@ struct lease {
 	 * server ends strings with one); a NUL or control byte inside makes
 	 * the value invalid. */
 	char hostname[IBFT_HOSTNAME_MAX + 1];	/* option 12 */
-	char domain[IBFT_HOSTNAME_MAX + 1];	/* option 15: one name */
+	char domain[IBFT_HOSTNAME_MAX + 1];	/* option 15: names, ' ' between */
 	char search[LEASE_SEARCH_MAX + 1];	/* option 119: names, ' ' between */
 	char initiator[IBFT_NAME_MAX + 1];	/* option 203 */
 	char rootpath[LEASE_ROOTPATH_MAX + 1];	/* option 17 */

@@ -512,16 +512,23 @@ static void hostile_values_are_dropped_not_used(void **state)
 	n = record(rec, "ip=10.1.0.50", PK(O(12, "node-7_a.example")), NULL);
 	assert_int_equal(parse(n), 0);
 	assert_string_equal(l.hostname, "node-7_a.example");
-	/* option 15 used as a list (seen on Windows servers) */
-	n = record(rec, "ip=10.1.0.50", PK(O(12, "-x"), O(15, "example.lan corp.lan")), NULL);
+	/* option 15 used as a list (ISC dhcpd, Windows servers): the search
+	 * list, as dhclient's and udhcpc's scripts take it */
+	n = record(rec, "ip=10.1.0.50", PK(O(12, "-x"), O(15, "example.lan  corp.lan,lab.lan")), NULL);
 	assert_int_equal(parse(n), 0);
 	assert_string_equal(l.hostname, "");
-	assert_string_equal(l.domain, "");
+	assert_string_equal(l.domain, "example.lan corp.lan lab.lan");
 	assert_string_equal(warnings,
 		"option 12 (host name): '-x' is not a host name (letters, digits, "
 		"'-', '_' in labels joined by '.'); ignored\n"
-		"option 15 (domain name): 'example.lan corp.lan' is not one domain "
-		"name (a list? option 119 is the search list); ignored\n");
+		"option 15 (domain name): 'example.lan  corp.lan,lab.lan' is "
+		"several names; taken as the search list\n");
+	/* ... but all of them names, or none is taken */
+	n = record(rec, "ip=10.1.0.50", PK(O(15, "example.lan corp;lan")), NULL);
+	assert_int_equal(parse(n), 0);
+	assert_string_equal(l.domain, "");
+	assert_string_equal(warnings, "option 15 (domain name): 'example.lan "
+		"corp;lan' is not a domain name; ignored\n");
 	/* the kernel takes host names of up to 64 bytes */
 	n = record(rec, "ip=10.1.0.50", PK(O(12, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b")), NULL);
 	assert_int_equal(parse(n), 0);
