@@ -100,10 +100,11 @@ qt_base_initrd() {
 
 # qt_initrd OUT RUN [POST]: the base initrd plus /etc/qt.conf saying what
 # the guest runs (RUN) and what it reports afterwards (POST), both shell
-# text for the test /init, and which modules it must not load
-# ($QT_NO_MODULES); with QT_INITRD_EXTRA=DIR, DIR's tree too (files a
-# test adds: programs, /etc files; see qt_initrd_prog).  The kernel
-# unpacks concatenated archives.
+# text for the test /init, which modules it must not load
+# ($QT_NO_MODULES) and how long it waits for a disk per session
+# ($QT_DISK_WAIT s, default 20); with QT_INITRD_EXTRA=DIR, DIR's tree
+# too (files a test adds: programs, /etc files; see qt_initrd_prog).
+# The kernel unpacks concatenated archives.
 qt_initrd() {
 	local out=$1 d=$QT_DIR/initrd-extra
 	qt_base_initrd
@@ -117,6 +118,7 @@ qt_initrd() {
 		printf 'QT_RUN=%q\n' "$2"
 		printf 'QT_POST=%q\n' "${3:-:}"
 		printf 'QT_NO_MODULES=%q\n' "${QT_NO_MODULES:-}"
+		printf 'QT_DISK_WAIT=%q\n' "${QT_DISK_WAIT:-20}"
 	} >"$d/etc/qt.conf"
 	# printf %q may use bash-only $'..' quoting: keep plain text only
 	grep -q "\\$'" "$d/etc/qt.conf" && qt_abort "qt_initrd: use plain text in RUN/POST"
