@@ -149,7 +149,10 @@ static void check_lease(const char *rec, size_t len)
 	for (i = 0; i < l.nr_routes; i++)
 		check(l.route[i].prefix <= 32);
 	check_str(l.hostname, sizeof(l.hostname), 1);
-	check_str(l.domain, sizeof(l.domain), 1);
+	/* option 15: names, one space between (several: the search list) */
+	check_text(l.domain, sizeof(l.domain));
+	check(l.domain[0] != ' ' && !strstr(l.domain, "  ")
+		&& (!l.domain[0] || l.domain[strlen(l.domain) - 1] != ' '));
 	check_str(l.initiator, sizeof(l.initiator), 1);
 	if (l.initiator[0])
 		check(iscsi_name_check(l.initiator, NULL, 0) >= 0);
