@@ -175,9 +175,31 @@ int text_add(char *buf, size_t size, size_t *len, const char *key,
 	return 0;
 }
 
+int text_is(const char *v, size_t len, const char *s)
+{
+	return v && len == strlen(s) && memcmp(v, s, len) == 0;
+}
+
+int text_pick(const char *v, size_t len, const char *list)
+{
+	int i;
+
+	for (i = 0; *list; i++, list += strlen(list) + 1)
+		if (text_is(v, len, list))
+			return i;
+	return -1;
+}
+
+const char *text_nth(const char *list, unsigned i)
+{
+	while (i--)
+		list += strlen(list) + 1;
+	return list;
+}
+
 static int key_is(const struct text_kv *kv, const char *key)
 {
-	return kv->keylen == strlen(key) && memcmp(kv->key, key, kv->keylen) == 0;
+	return text_is(kv->key, kv->keylen, key);
 }
 
 int text_next(const char *data, size_t len, size_t *pos, struct text_kv *kv,
@@ -227,59 +249,54 @@ const char *text_find(const char *data, size_t len, const char *key,
 
 /* ---- operational keys ---- */
 
+/* The keys we negotiate, in the order of struct login_params' fields
+ * (key i is field i) and of our offer; then the keys we only take. */
+static const char key_names[] =
+	"HeaderDigest\0DataDigest\0MaxRecvDataSegmentLength\0MaxBurstLength\0"
+	"FirstBurstLength\0InitialR2T\0ImmediateData\0MaxConnections\0"
+	"DataPDUInOrder\0DataSequenceInOrder\0DefaultTime2Wait\0"
+	"DefaultTime2Retain\0MaxOutstandingR2T\0ErrorRecoveryLevel\0"
+	"TargetPortalGroupTag\0TargetAddress\0TargetAlias\0";
+enum { NKEYS = 14, K_TPGT = NKEYS, K_ADDRESS, K_ALIAS };
+struct BUG_login_params_order {
+	char tpgt[offsetof(struct login_params, tpgt) == K_TPGT * 4 ? 1 : -1];
+	char erl[offsetof(struct login_params, error_recovery_level) == 13 * 4
+		? 1 : -1];
+};
+
+/* How a key is settled (RFC 7143 section 6.2): a list (the digests), a
+ * declaration, the lower or higher number, a boolean OR or AND */
 enum { K_LIST, K_DECLARE, K_MIN, K_MAX, K_OR, K_AND };
-
-struct key {
-	const char *name;
-	unsigned kind;
-	unsigned off;			/* of the uint32_t in login_params */
-	uint32_t lo, hi;		/* numbers: the range allowed */
+/* a number's range: ranges[] */
+enum { R_LEN = 1 << 3, R_CONN = 2 << 3, R_TIME = 3 << 3, R_ERL = 4 << 3,
+	R_TAG = 5 << 3 };
+static const uint32_t ranges[][2] = {
+	{ 0, 0 }, { 512, 16777215 }, { 1, 65535 }, { 0, 3600 }, { 0, 2 },
+	{ 0, 65535 },
 };
-
-#define F(field) offsetof(struct login_params, field)
-static const struct key keys[] = {
-	{ "HeaderDigest", K_LIST, F(header_digest), 0, 0 },
-	{ "DataDigest", K_LIST, F(data_digest), 0, 0 },
-	{ "MaxRecvDataSegmentLength", K_DECLARE, F(max_recv_dsl), 512, 16777215 },
-	{ "MaxBurstLength", K_MIN, F(max_burst), 512, 16777215 },
-	{ "FirstBurstLength", K_MIN, F(first_burst), 512, 16777215 },
-	{ "InitialR2T", K_OR, F(initial_r2t), 0, 1 },
-	{ "ImmediateData", K_AND, F(immediate_data), 0, 1 },
-	{ "MaxConnections", K_MIN, F(max_connections), 1, 65535 },
-	{ "DataPDUInOrder", K_OR, F(data_pdu_in_order), 0, 1 },
-	{ "DataSequenceInOrder", K_OR, F(data_seq_in_order), 0, 1 },
-	{ "DefaultTime2Wait", K_MAX, F(default_time2wait), 0, 3600 },
-	{ "DefaultTime2Retain", K_MIN, F(default_time2retain), 0, 3600 },
-	{ "MaxOutstandingR2T", K_MIN, F(max_outstanding_r2t), 1, 65535 },
-	{ "ErrorRecoveryLevel", K_MIN, F(error_recovery_level), 0, 2 },
+/* key i's kind | its range */
+static const uint8_t key_kind[] = {
+	K_LIST, K_LIST, K_DECLARE | R_LEN, K_MIN | R_LEN, K_MIN | R_LEN,
+	K_OR, K_AND, K_MIN | R_CONN, K_OR, K_OR, K_MAX | R_TIME,
+	K_MIN | R_TIME, K_MIN | R_CONN, K_MIN | R_ERL, K_DECLARE | R_TAG,
 };
-#undef F
-enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
-
-static uint32_t *field(struct login_params *p, const struct key *k)
-{
-	return (uint32_t *)((char *)p + k->off);
-}
 
 void login_params_default(struct login_params *p)
 {
-	memset(p, 0, sizeof(*p));
-	p->header_digest = LOGIN_DIGEST_NONE;
-	p->data_digest = LOGIN_DIGEST_NONE;
-	p->max_recv_dsl = 8192;
-	p->max_xmit_dsl = 8192;
-	p->max_burst = 262144;
-	p->first_burst = 65536;
-	p->initial_r2t = 1;
-	p->immediate_data = 1;
-	p->data_pdu_in_order = 1;
-	p->data_seq_in_order = 1;
-	p->max_connections = 1;
-	p->default_time2wait = 2;
-	p->default_time2retain = 20;
-	p->max_outstanding_r2t = 1;
-	p->error_recovery_level = 0;
-	p->tpgt = -1;
+	static const struct login_params rfc = {
+		.header_digest = LOGIN_DIGEST_NONE,
+		.data_digest = LOGIN_DIGEST_NONE,
+		.max_recv_dsl = 8192, .max_xmit_dsl = 8192,
+		.max_burst = 262144, .first_burst = 65536,
+		.initial_r2t = 1, .immediate_data = 1,
+		.data_pdu_in_order = 1, .data_seq_in_order = 1,
+		.max_connections = 1,
+		.default_time2wait = 2, .default_time2retain = 20,
+		.max_outstanding_r2t = 1, .error_recovery_level = 0,
+		.tpgt = -1,
+	};
+
+	*p = rfc;
 }
 
 void login_nego_init(struct login_nego *n, const struct login_params *ours)
@@ -290,51 +307,46 @@ void login_nego_init(struct login_nego *n, const struct login_params *ours)
 	n->result.max_recv_dsl = ours->max_recv_dsl;
 }
 
-static const char *digest_offer(uint32_t d)
-{
-	return d == LOGIN_DIGEST_CRC32C_ONLY ? "CRC32C"
-		: d == LOGIN_DIGEST_CRC32C ? "CRC32C,None" : "None";
-}
+/* Values as we write them: a digest offer (LOGIN_DIGEST_*), No, Yes */
+static const char words[] = "None\0CRC32C,None\0CRC32C\0No\0Yes";
 
-/* Key k's value x as we write it, into num (16 bytes) or a literal. */
-static const char *value_text(const struct key *k, uint32_t x, char *num)
+/* Key i's value x as we write it, into num (16 bytes) or a literal. */
+static const char *value_text(unsigned i, uint32_t x, char *num)
 {
-	if (k->kind == K_LIST)
-		return digest_offer(x);
-	if (k->kind >= K_OR)
-		return x ? "Yes" : "No";
+	unsigned kind = key_kind[i] & 7;
+
+	if (kind == K_LIST)
+		return text_nth(words, x <= LOGIN_DIGEST_CRC32C_ONLY ? x : 0);
+	if (kind >= K_OR)
+		return text_nth(words, 3 + !!x);
 	sprintf(num, "%u", (unsigned)x);
 	return num;
 }
 
 int login_nego_offer(struct login_nego *n, char *buf, size_t size, size_t *len)
 {
+	const char *name = key_names;
 	size_t start = *len;
 	unsigned i;
 	char num[16];
 
-	for (i = 0; i < NKEYS; i++) {
-		if (text_add(buf, size, len, keys[i].name,
-				value_text(&keys[i], *field(&n->ours, &keys[i]), num))) {
+	for (i = 0; i < NKEYS; i++, name += strlen(name) + 1)
+		if (text_add(buf, size, len, name,
+				value_text(i, ((uint32_t *)&n->ours)[i], num))) {
 			*len = start;
 			return -1;
 		}
-		if (keys[i].kind != K_DECLARE)
-			n->offered |= 1u << i;
-	}
+	/* all but the declaration MaxRecvDataSegmentLength */
+	n->offered = ((1u << NKEYS) - 1) & ~(1u << 2);
 	return 0;
 }
 
-static int value_is(const struct text_kv *kv, const char *s)
+int text_hex_digit(int c)
 {
-	return kv->valuelen == strlen(s) && memcmp(kv->value, s, kv->valuelen) == 0;
-}
-
-/* Reject, NotUnderstood or Irrelevant: no value */
-static int no_value(const struct text_kv *kv)
-{
-	return value_is(kv, "Reject") || value_is(kv, "NotUnderstood")
-		|| value_is(kv, "Irrelevant");
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 int text_number(const char *s, size_t n, uint32_t *out)
@@ -350,10 +362,8 @@ int text_number(const char *s, size_t n, uint32_t *out)
 	if (i == n)
 		return -1;
 	for (; i < n; i++) {
-		unsigned d = s[i] - '0';
+		unsigned d = text_hex_digit(s[i]);
 
-		if (d > 9 && base == 16)
-			d = ((s[i] | 0x20) - 'a' + 10) & 0xff;
 		if (d >= base)
 			return -1;
 		v = v * base + d;
@@ -364,97 +374,121 @@ int text_number(const char *s, size_t n, uint32_t *out)
 	return 0;
 }
 
-/* kv's value as key k takes it (digests: LOGIN_DIGEST_*) into *v:
+/* len bytes of s as key i takes them (digests: LOGIN_DIGEST_*) into *v:
  * NULL, or why it is not one. */
-static const char *parse_value(const struct key *k, const struct text_kv *kv,
+static const char *parse_value(unsigned i, const char *s, size_t len,
 		uint32_t *v)
 {
-	if (k->kind == K_LIST) {
-		*v = value_is(kv, "CRC32C");	/* LOGIN_DIGEST_CRC32C */
-		return *v || value_is(kv, "None") ? NULL : "not None or CRC32C";
+	unsigned kind = key_kind[i] & 7;
+	const uint32_t *r = ranges[key_kind[i] >> 3];
+	int w;
+
+	if (kind == K_LIST || kind >= K_OR) {
+		w = text_pick(s, len, kind == K_LIST ? "None\0CRC32C\0" : "No\0Yes\0");
+		*v = w;
+		return w >= 0 ? NULL : kind == K_LIST ? "not None or CRC32C"
+			: "not Yes or No";
 	}
-	if (k->kind >= K_OR) {
-		*v = value_is(kv, "Yes");
-		return *v || value_is(kv, "No") ? NULL : "not Yes or No";
-	}
-	if (text_number(kv->value, kv->valuelen, v) != 0)
+	if (text_number(s, len, v) != 0)
 		return "not a number";
-	return *v < k->lo || *v > k->hi ? "out of range" : NULL;
+	return *v < r[0] || *v > r[1] ? "out of range" : NULL;
 }
 
-/* Does our offer ours of a digest key take digest d? */
-static int digest_ok(uint32_t ours, uint32_t d)
+/* What we settle key i at when the target says v and we ours: for a
+ * digest, v if we take it (else not v). */
+static uint32_t settle(unsigned kind, uint32_t v, uint32_t ours)
 {
-	return d == LOGIN_DIGEST_CRC32C ? ours != LOGIN_DIGEST_NONE
-		: ours != LOGIN_DIGEST_CRC32C_ONLY;
+	switch (kind) {
+	case K_MIN: return v < ours ? v : ours;
+	case K_MAX: return v > ours ? v : ours;
+	case K_OR: return v || ours;
+	case K_AND: return v && ours;
+	}
+	/* CRC32C unless we offered None only; None unless CRC32C only */
+	return v ^ (v == LOGIN_DIGEST_CRC32C ? ours == LOGIN_DIGEST_NONE
+		: ours == LOGIN_DIGEST_CRC32C_ONLY);
 }
 
-/* The target answers our offer of key k with kv: NULL, or why not. */
-static const char *take_answer(struct login_nego *n, const struct key *k,
-		const struct text_kv *kv)
+int login_nego_pair(struct login_nego *n, const struct text_kv *kv,
+		char *reply, size_t size, size_t *replylen,
+		char *err, size_t errlen)
 {
-	uint32_t ours = *field(&n->ours, k), v;
-	uint32_t *res = field(&n->result, k);
-	const char *why;
+	int i = text_pick(kv->key, kv->keylen, key_names);
+	int none = text_pick(kv->value, kv->valuelen,
+		"Reject\0NotUnderstood\0Irrelevant\0") >= 0;
+	const char *why = NULL, *s, *e, *comma;
+	unsigned kind, bit;
+	uint32_t v, ours, *res;
+	char val[65], num[16];
 
-	if (no_value(kv))	/* the default stays: it must do for us */
-		return k->kind == K_LIST && !digest_ok(ours, *res)
-			? "ours is required" : NULL;
-	why = parse_value(k, kv, &v);
-	if (!why && (k->kind == K_LIST ? !digest_ok(ours, v)
-	          : k->kind == K_MIN ? v > ours
-	          : k->kind == K_MAX ? v < ours
-	          : k->kind == K_OR ? ours && !v
-	          : !ours && v))
-		why = "not what was offered";
-	if (!why)
-		*res = v;
-	return why;
-}
-
-/* The target offers key k with kv: settle it and append our answer
- * (reply, size bytes, *replylen used).  NULL, or why not. */
-static const char *take_offer(struct login_nego *n, const struct key *k,
-		const struct text_kv *kv, char *reply, size_t size,
-		size_t *replylen)
-{
-	uint32_t ours = *field(&n->ours, k), v;
-	char num[16];
-	const char *why;
-
-	if (k->kind == K_LIST) {
-		/* a list: the first of the target's values we take */
-		size_t i = 0, j;
-
-		for (;;) {
-			struct text_kv one = *kv;
-
-			for (j = i; j < kv->valuelen && kv->value[j] != ','; j++)
-				;
-			one.value = kv->value + i;
-			one.valuelen = j - i;
-			if (!parse_value(k, &one, &v) && digest_ok(ours, v))
+	if (i == K_ADDRESS) {
+		memcpy(n->redirect, kv->value, kv->valuelen);
+		n->redirect[kv->valuelen] = '\0';
+		return 0;
+	}
+	if (i < 0 && !none) {
+		/* a key we do not know: NotUnderstood */
+		text_plain(val, sizeof(val), kv->key, kv->keylen);
+		if (strlen(val) != kv->keylen
+		 || text_add(reply, size, replylen, val, "NotUnderstood") != 0)
+			return login_fail(err, errlen, "target's key %s: "
+				"cannot answer it", val);
+	}
+	if (i < 0 || i == K_ALIAS)
+		return 0;
+	kind = key_kind[i] & 7;
+	bit = 1u << i;
+	ours = i < NKEYS ? ((uint32_t *)&n->ours)[i] : 0;
+	res = (uint32_t *)&n->result + i;
+	if (kind == K_DECLARE) {
+		why = parse_value(i, kv->value, kv->valuelen, &v);
+		if (!why)
+			*(i == K_TPGT ? res : &n->result.max_xmit_dsl) = v;
+	} else if (n->answered & bit) {
+		why = "sent twice";
+	} else if (n->offered & bit) {
+		/* an answer to our offer: the default stays for no value */
+		if (none)
+			v = *res;
+		else
+			why = parse_value(i, kv->value, kv->valuelen, &v);
+		if (!why && (!none || kind == K_LIST) && settle(kind, v, ours) != v)
+			why = none ? "ours is required" : "not what was offered";
+		if (!why)
+			*res = v;
+	} else if (!none) {
+		/* the target's offer: for a list, the first value we take */
+		for (s = kv->value, e = s + kv->valuelen;; s = comma + 1) {
+			comma = kind == K_LIST ? memchr(s, ',', e - s) : NULL;
+			if (!comma)
+				comma = e;
+			why = parse_value(i, s, comma - s, &v);
+			if (kind != K_LIST)
 				break;
-			if (j >= kv->valuelen)
-				return "none of these taken";
-			i = j + 1;
+			if (!why && settle(kind, v, ours) == v)
+				break;
+			why = "none of these taken";
+			if (comma == e)
+				break;
 		}
-	} else {
-		why = parse_value(k, kv, &v);
-		if (why)
-			return why;
-		switch (k->kind) {
-		case K_MIN: v = v < ours ? v : ours; break;
-		case K_MAX: v = v > ours ? v : ours; break;
-		case K_OR: v = v || ours; break;
-		case K_AND: v = v && ours; break;
+		if (!why) {
+			v = settle(kind, v, ours);
+			if (text_add(reply, size, replylen, text_nth(key_names, i),
+					value_text(i, kind == K_LIST ? 2 * v : v, num)))
+				why = "no room for our answer";
+			else
+				*res = v;
 		}
 	}
-	if (text_add(reply, size, replylen, k->name, k->kind == K_LIST
-			? (v ? "CRC32C" : "None") : value_text(k, v, num)))
-		return "no room for our answer";
-	*field(&n->result, k) = v;
-	return NULL;
+	if (kind != K_DECLARE)
+		n->answered |= bit;
+	if (why)
+		return login_fail(err, errlen, "target's %.*s=%s: %s%s%s",
+			(int)kv->keylen, kv->key,
+			text_plain(val, sizeof(val), kv->value, kv->valuelen), why,
+			i < NKEYS ? ", ours " : "",
+			i < NKEYS ? value_text(i, ours, num) : "");
+	return 0;
 }
 
 int login_nego_response(struct login_nego *n, const char *data, size_t len,
@@ -464,62 +498,24 @@ int login_nego_response(struct login_nego *n, const char *data, size_t len,
 	struct text_kv kv;
 	size_t pos = 0;
 	int rc;
-	char val[65], num[16];
 
-	while ((rc = text_next(data, len, &pos, &kv, err, errlen)) == 1) {
-		const struct key *k = keys;
-		const char *why = NULL;
-		uint32_t v, bit;
-
-		while (k < keys + NKEYS && !key_is(&kv, k->name))
-			k++;
-		bit = 1u << (k - keys);
-		if (k < keys + NKEYS && k->kind == K_DECLARE) {
-			why = parse_value(k, &kv, &v);
-			n->result.max_xmit_dsl = v;
-		} else if (k < keys + NKEYS) {
-			if (n->answered & bit)
-				why = "sent twice";
-			else if (n->offered & bit)
-				why = take_answer(n, k, &kv);
-			else if (!no_value(&kv))	/* else an answer to nothing asked */
-				why = take_offer(n, k, &kv, reply, size, replylen);
-			n->answered |= bit;
-		} else if (key_is(&kv, "TargetPortalGroupTag")) {
-			if (text_number(kv.value, kv.valuelen, &v) != 0 || v > 65535)
-				why = "not a number from 0 to 65535";
-			n->result.tpgt = (int32_t)v;
-		} else if (key_is(&kv, "TargetAddress")) {
-			memcpy(n->redirect, kv.value, kv.valuelen);
-			n->redirect[kv.valuelen] = '\0';
-		} else if (!key_is(&kv, "TargetAlias") && !no_value(&kv)) {
-			/* a key we do not know: NotUnderstood */
-			text_plain(val, sizeof(val), kv.key, kv.keylen);
-			if (strlen(val) != kv.keylen
-			 || text_add(reply, size, replylen, val, "NotUnderstood") != 0)
-				return login_fail(err, errlen, "target's key %s: "
-					"cannot answer it", val);
-		}
-		if (why)
-			return login_fail(err, errlen, "target's %.*s=%s: %s%s%s",
-				(int)kv.keylen, kv.key,
-				text_plain(val, sizeof(val), kv.value, kv.valuelen), why,
-				k < keys + NKEYS ? ", ours " : "",
-				k < keys + NKEYS ? value_text(k, *field(&n->ours, k), num)
-				: "");
-	}
+	while ((rc = text_next(data, len, &pos, &kv, err, errlen)) == 1)
+		if (login_nego_pair(n, &kv, reply, size, replylen, err, errlen))
+			return -1;
 	return rc;
 }
 
 int login_nego_finish(struct login_nego *n, char *err, size_t errlen)
 {
 	unsigned i;
+	char num[16];
 
-	for (i = 0; i < NKEYS; i++)
-		if (keys[i].kind == K_LIST && !(n->answered & 1u << i)
-		 && !digest_ok(*field(&n->ours, &keys[i]), LOGIN_DIGEST_NONE))
+	for (i = 0; i < 2; i++)		/* the digests: None in force */
+		if (!(n->answered & 1u << i) && settle(K_LIST, LOGIN_DIGEST_NONE,
+				((uint32_t *)&n->ours)[i]) != LOGIN_DIGEST_NONE)
 			return login_fail(err, errlen, "target did not answer %s, ours %s",
-				keys[i].name, digest_offer(*field(&n->ours, &keys[i])));
+				text_nth(key_names, i),
+				value_text(i, ((uint32_t *)&n->ours)[i], num));
 	if (n->result.first_burst > n->result.max_burst)
 		n->result.first_burst = n->result.max_burst;
 	return 0;
@@ -529,47 +525,28 @@ int login_nego_finish(struct login_nego *n, char *err, size_t errlen)
 
 int login_status(unsigned cls, unsigned detail, char *msg, size_t msglen)
 {
-	static const char *const initiator[] = {
-		"initiator error", "authentication failed",
-		"authorization failed (forbidden)", "target not found",
-		"target removed", "unsupported version", "too many connections",
-		"missing parameter", "cannot include in session",
-		"session type not supported", "session does not exist",
-		"invalid request during login",
-	};
-	static const char *const target[] = {
-		"target error", "service unavailable", "out of resources",
-	};
-	const char *what;
-	int rc;
+	/* by class: 0, 1 (detail 0-2), 2 (0-11), 3 (0-2), any other */
+	static const char what[] =
+		"success\0"
+		"target moved\0target moved temporarily\0target moved permanently\0"
+		"initiator error\0authentication failed\0"
+		"authorization failed (forbidden)\0target not found\0"
+		"target removed\0unsupported version\0too many connections\0"
+		"missing parameter\0cannot include in session\0"
+		"session type not supported\0session does not exist\0"
+		"invalid request during login\0"
+		"target error\0service unavailable\0out of resources\0"
+		"unknown status class";
+	static const uint8_t first[] = { 0, 1, 4, 16, 19, 20 };
+	static const uint8_t rc[] = { LOGIN_STATUS_OK, LOGIN_STATUS_REDIRECT,
+		LOGIN_STATUS_FINAL, LOGIN_STATUS_RETRY, LOGIN_STATUS_FINAL };
+	unsigned c = cls < 4 ? cls : 4;
 
-	switch (cls) {
-	case 0:
-		what = "success";
-		rc = LOGIN_STATUS_OK;
-		break;
-	case 1:
-		what = detail == 1 ? "target moved temporarily"
-			: detail == 2 ? "target moved permanently" : "target moved";
-		rc = LOGIN_STATUS_REDIRECT;
-		break;
-	case 2:
-		what = detail < sizeof(initiator) / sizeof(initiator[0])
-			? initiator[detail] : initiator[0];
-		rc = detail == 3 || detail == 6 ? LOGIN_STATUS_RETRY
-			: LOGIN_STATUS_FINAL;
-		break;
-	case 3:
-		what = detail < sizeof(target) / sizeof(target[0])
-			? target[detail] : target[0];
-		rc = LOGIN_STATUS_RETRY;
-		break;
-	default:
-		what = "unknown status class";
-		rc = LOGIN_STATUS_FINAL;
-	}
 	if (msglen)
-		snprintf(msg, msglen, "%s (status 0x%02x%02x)", what, cls & 0xff,
-			detail & 0xff);
-	return rc;
+		snprintf(msg, msglen, "%s (status 0x%02x%02x)", text_nth(what,
+			first[c] + (detail < first[c + 1] - first[c] ? detail : 0u)),
+			cls & 0xff, detail & 0xff);
+	/* "not found" (a target still being set up), "too many connections" */
+	return c == 2 && (detail == 3 || detail == 6) ? LOGIN_STATUS_RETRY
+		: rc[c];
 }

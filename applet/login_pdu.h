@@ -99,6 +99,16 @@ int text_next(const char *data, size_t len, size_t *pos, struct text_kv *kv,
 const char *text_find(const char *data, size_t len, const char *key,
 		size_t *valuelen);
 
+/* len bytes at v (NULL: none) are the string s. */
+int text_is(const char *v, size_t len, const char *s);
+
+/* The index of len bytes at v in list ("a\0b\0", the strings one after
+ * another, an empty one last), or -1. */
+int text_pick(const char *v, size_t len, const char *list);
+
+/* The i-th string of such a list (it must have i + 1 of them). */
+const char *text_nth(const char *list, unsigned i);
+
 /* err (errlen bytes; 0: none) gets the formatted line.  Returns -1. */
 int login_fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -114,6 +124,9 @@ const char *text_plain(char *out, size_t outsize, const char *s, size_t n);
  * n bytes of s.  0 with *out set, or -1 when malformed or over 32 bits. */
 int text_number(const char *s, size_t n, uint32_t *out);
 
+/* A hex digit's value, or -1. */
+int text_hex_digit(int c);
+
 /* ---- operational keys (RFC 7143 section 13) ---- */
 
 /* Digests we offer: _NONE "None", _CRC32C "CRC32C,None" (CRC32C when
@@ -121,20 +134,20 @@ int text_number(const char *s, size_t n, uint32_t *out);
  * in force, _NONE or _CRC32C. */
 enum { LOGIN_DIGEST_NONE, LOGIN_DIGEST_CRC32C, LOGIN_DIGEST_CRC32C_ONLY };
 
-/* Every field a uint32_t: the negotiation reaches them through a table
- * of offsets.  Booleans are 0 (No) or 1 (Yes). */
+/* Every field a uint32_t, in the order of our offer: the negotiation
+ * reaches them by number.  Booleans are 0 (No) or 1 (Yes). */
 struct login_params {
 	uint32_t header_digest, data_digest;	/* LOGIN_DIGEST_* */
 	uint32_t max_recv_dsl;		/* MaxRecvDataSegmentLength, ours */
-	uint32_t max_xmit_dsl;		/* the target's MaxRecvDataSegmentLength */
 	uint32_t max_burst, first_burst;
 	uint32_t initial_r2t, immediate_data;
-	uint32_t data_pdu_in_order, data_seq_in_order;
 	uint32_t max_connections;
+	uint32_t data_pdu_in_order, data_seq_in_order;
 	uint32_t default_time2wait, default_time2retain;
 	uint32_t max_outstanding_r2t;
 	uint32_t error_recovery_level;
 	int32_t tpgt;			/* TargetPortalGroupTag, -1 none */
+	uint32_t max_xmit_dsl;		/* the target's MaxRecvDataSegmentLength */
 };
 
 /* RFC 7143's defaults: what holds for a key nobody negotiated. */
@@ -166,6 +179,11 @@ int login_nego_offer(struct login_nego *n, char *buf, size_t size,
  * why, and our offer, e.g. "target's MaxBurstLength=1048576: not what
  * was offered, ours 262144". */
 int login_nego_response(struct login_nego *n, const char *data, size_t len,
+		char *reply, size_t size, size_t *replylen,
+		char *err, size_t errlen);
+
+/* login_nego_response() for one key=value pair (from text_next()). */
+int login_nego_pair(struct login_nego *n, const struct text_kv *kv,
 		char *reply, size_t size, size_t *replylen,
 		char *err, size_t errlen);
 

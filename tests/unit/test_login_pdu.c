@@ -450,7 +450,7 @@ static void answers_outside_the_offer_name_key_and_value(void **state)
 		BAD("HeaderDigest=MD5", "target's HeaderDigest=MD5: not None or CRC32C, ours CRC32C,None"),
 		BAD("HeaderDigest=CRC32C,None", "target's HeaderDigest=CRC32C,None: not None or CRC32C, ours CRC32C,None"),
 		BAD("MaxBurstLength=65536\0MaxBurstLength=65536", "target's MaxBurstLength=65536: sent twice, ours 262144"),
-		BAD("TargetPortalGroupTag=65536", "target's TargetPortalGroupTag=65536: not a number from 0 to 65535"),
+		BAD("TargetPortalGroupTag=65536", "target's TargetPortalGroupTag=65536: out of range"),
 		BAD("MaxBurstLength=\x01\x7f", "target's MaxBurstLength=??: not a number, ours 262144"),
 	};
 	size_t i;
