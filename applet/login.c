@@ -38,11 +38,6 @@ static int mutual(const struct login_conv *c)
 	return has(c->user_in) && has(c->secret_in);
 }
 
-static int is(const char *v, size_t len, const char *s)
-{
-	return v && len == strlen(s) && memcmp(v, s, len) == 0;
-}
-
 /* The next request in the current stage (c->csg) with text (tlen bytes)
  * into c->pdu; transit: T bit with next stage nsg.  Its length, or -1
  * (too many requests, or it does not fit). */
@@ -179,7 +174,7 @@ static int chap_check(struct login_conv *c, const char *text, size_t tl)
 	r = text_find(text, tl, "CHAP_R", &rl);
 	if (!nm || !r)
 		return fail(c, "mutual CHAP: no CHAP_N and CHAP_R from the target");
-	if (!is(nm, nl, c->user_in))
+	if (!text_is(nm, nl, c->user_in))
 		return fail(c, "mutual CHAP: target's CHAP_N=%s, not %s",
 			text_plain(shown, sizeof(shown), nm, nl), c->user_in);
 	if (chap_verify(c->hash, c->mid, c->secret_in, strlen(c->secret_in),
@@ -203,16 +198,16 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 		return fail(c, "login response: next stage %u, not 1", r->nsg);
 	am = text_find(text, tl, "AuthMethod", &aml);
 	if (r->transit && (c->step == LOGIN_SEC_CHAP_A
-	 || (c->step == LOGIN_SEC_START && chap(c) && is(am, aml, "CHAP"))))
+	 || (c->step == LOGIN_SEC_START && chap(c) && text_is(am, aml, "CHAP"))))
 		return fail(c, "login response: target leaves the security stage"
 			" before CHAP");
 	switch (c->step) {
 	case LOGIN_SEC_START:
-		if (is(am, aml, "None") && !mutual(c)) {
+		if (text_is(am, aml, "None") && !mutual(c)) {
 			c->step = LOGIN_SEC_DONE;
 			break;
 		}
-		if (chap(c) && is(am, aml, "CHAP")) {
+		if (chap(c) && text_is(am, aml, "CHAP")) {
 			char offer[32];
 
 			if (chap_a_offer(c->hashes, c->nhashes, offer, sizeof(offer))
@@ -254,8 +249,7 @@ static long operational(struct login_conv *c, const struct login_rsp *r,
 	if (login_nego_response(&c->nego, text, tl, reply, sizeof(reply), &rl,
 			c->err, c->errlen) != 0)
 		return fail(c, NULL);
-	if (c->nego.result.tpgt >= 0)
-		c->tpgt = c->nego.result.tpgt;
+	c->tpgt = c->nego.result.tpgt;
 	if (!r->transit)
 		return request(c, 1, ISCSI_STAGE_FULL_FEATURE, reply, rl);
 	if (r->nsg != ISCSI_STAGE_FULL_FEATURE)
@@ -311,8 +305,6 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 	struct login_rsp r;
 	struct text_kv kv;
 	size_t need, pos = 0, tl;
-	const char *v;
-	size_t vl;
 	long n;
 	int rc;
 
@@ -345,32 +337,19 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 		return request(c, 0, 0, NULL, 0);
 	tl = c->textlen;
 	c->textlen = 0;
+	/* the target's TargetPortalGroupTag comes in the security stage */
 	while ((rc = text_next(c->text, tl, &pos, &kv, err, errlen)) == 1)
-		;
+		if (c->csg == ISCSI_STAGE_SECURITY
+		 && text_is(kv.key, kv.keylen, "TargetPortalGroupTag")
+		 && login_nego_pair(&c->nego, &kv, NULL, 0, NULL, err, errlen))
+			return fail(c, NULL);
 	if (rc < 0)
 		return fail(c, NULL);
-	if (c->csg == ISCSI_STAGE_SECURITY) {
-		/* Keep our text buffer for the next request: the joined text
-		 * goes aside as long as needed. */
-		char text[ISCSI_TEXT_MAX];
-
-		/* The target's TargetPortalGroupTag comes in its first response */
-		v = text_find(c->text, tl, "TargetPortalGroupTag", &vl);
-		if (v) {
-			uint32_t t;
-			char shown[16];
-
-			if (text_number(v, vl, &t) != 0 || t > 65535)
-				return fail(c, "target's TargetPortalGroupTag=%s: not a"
-					" number from 0 to 65535",
-					text_plain(shown, sizeof(shown), v, vl));
-			c->tpgt = c->nego.result.tpgt = t;
-		}
-		memcpy(text, c->text, tl);
-		n = security(c, &r, text, tl);
-		memset(text, 0, tl);
-		return n;
-	}
+	c->tpgt = c->nego.result.tpgt;
+	/* The text stays in c->text while the next request's is written
+	 * there: each stage reads what it needs first. */
+	if (c->csg == ISCSI_STAGE_SECURITY)
+		return security(c, &r, c->text, tl);
 	return operational(c, &r, c->text, tl);
 }
 
