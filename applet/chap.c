@@ -29,42 +29,33 @@ int chap_a_offer(const struct chap_hash *hashes, unsigned n, char *out,
 	return 0;
 }
 
-/* A number, decimal or 0x hex, up to 255 (CHAP_A values, CHAP_I). */
-static int parse_small(const char *s, size_t n, unsigned *out)
-{
-	uint32_t v;
-
-	if (text_number(s, n, &v) != 0 || v > 255)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 const struct chap_hash *chap_a_select(const char *value, size_t len,
 		const struct chap_hash *hashes, unsigned n,
 		char *err, size_t errlen)
 {
 	char offer[64], shown[40];
-	size_t i = 0, j;
-	unsigned h, alg;
+	const char *s = value, *end = value + len, *comma;
+	uint32_t alg;
+	unsigned h;
 
 	if (chap_a_offer(hashes, n, offer, sizeof(offer)) != 0)
 		strcpy(offer, "?");
-	if (len == 6 && memcmp(value, "Reject", 6) == 0) {
+	if (text_is(value, len, "Reject")) {
 		login_fail(err, errlen, "target accepts none of the CHAP algorithms"
 			" offered (%s)", offer);
 		return NULL;
 	}
-	for (;;) {
-		for (j = i; j < len && value[j] != ','; j++)
-			;
-		if (parse_small(value + i, j - i, &alg) == 0)
+	/* a list: its first value that was offered */
+	for (;; s = comma + 1) {
+		comma = memchr(s, ',', end - s);
+		if (!comma)
+			comma = end;
+		if (text_number(s, comma - s, &alg) == 0)
 			for (h = 0; h < n; h++)
 				if (hashes[h].alg == alg)
 					return &hashes[h];
-		if (j >= len)
+		if (comma == end)
 			break;
-		i = j + 1;
 	}
 	login_fail(err, errlen, "target chose CHAP_A=%s, which was not offered"
 		" (%s)", text_plain(shown, sizeof(shown), value, len), offer);
@@ -73,26 +64,15 @@ const struct chap_hash *chap_a_select(const char *value, size_t len,
 
 int chap_parse_id(const char *value, size_t len, uint8_t *id)
 {
-	unsigned v;
+	uint32_t v;
 
-	if (parse_small(value, len, &v) != 0)
+	if (text_number(value, len, &v) != 0 || v > 255)
 		return -1;
 	*id = (uint8_t)v;
 	return 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int b64_digit(char c)
+static int b64_digit(int c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -100,77 +80,47 @@ static int b64_digit(char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static long decode_hex(const char *s, size_t n, uint8_t *out, size_t size)
-{
-	size_t i = 0, o = 0;
-	int hi, lo;
-
-	if (n == 0 || (n + 1) / 2 > size)
-		return -1;
-	if (n % 2) {	/* an odd count: the first digit is a byte alone */
-		if ((lo = hex_digit(s[0])) < 0)
-			return -1;
-		out[o++] = lo;
-		i = 1;
-	}
-	for (; i < n; i += 2) {
-		if ((hi = hex_digit(s[i])) < 0 || (lo = hex_digit(s[i + 1])) < 0)
-			return -1;
-		out[o++] = hi << 4 | lo;
-	}
-	return (long)o;
-}
-
-static long decode_b64(const char *s, size_t n, uint8_t *out, size_t size)
-{
-	size_t i, o = 0, pad = 0;
-
-	if (n == 0 || n % 4)
-		return -1;
-	if (s[n - 1] == '=')
-		pad = s[n - 2] == '=' ? 2 : 1;
-	if (n / 4 * 3 - pad > size)
-		return -1;
-	for (i = 0; i < n; i += 4) {
-		int d[4], k, last = i + 4 == n;
-		uint32_t v;
-
-		for (k = 0; k < 4; k++) {
-			if (last && s[i + k] == '=' && k >= 4 - (int)pad)
-				d[k] = 0;
-			else if ((d[k] = b64_digit(s[i + k])) < 0)
-				return -1;
-		}
-		v = (uint32_t)d[0] << 18 | (uint32_t)d[1] << 12 | (uint32_t)d[2] << 6 | d[3];
-		if (last && pad == 2 && (v & 0xffff))
-			return -1;	/* bits left over */
-		if (last && pad == 1 && (v & 0xff))
-			return -1;
-		out[o++] = v >> 16;
-		if (!last || pad < 2)
-			out[o++] = v >> 8;
-		if (!last || pad < 1)
-			out[o++] = v;
-	}
-	return (long)o;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
 long chap_decode(const char *value, size_t len, uint8_t *out, size_t size)
 {
-	if (len < 3 || value[0] != '0')
+	const char *end = value + len;
+	size_t o = 0;
+	unsigned width = 4, bits = len % 2 * 4, acc = 0;
+	int d;
+
+	/* hex: 4 bits a digit, an odd count's first digit a byte alone;
+	 * base64: 6 bits a digit, padded with '=' to 4 digits */
+	if (len < 3 || *value++ != '0')
 		return -1;
-	if (value[1] == 'x' || value[1] == 'X')
-		return decode_hex(value + 2, len - 2, out, size);
-	if (value[1] == 'b' || value[1] == 'B')
-		return decode_b64(value + 2, len - 2, out, size);
-	return -1;
+	d = *value++ | 0x20;
+	if (d == 'b') {
+		width = 6;
+		bits = 0;
+		if (len % 4 != 2)
+			return -1;
+		if (end[-1] == '=')
+			end -= end[-2] == '=' ? 2 : 1;
+	} else if (d != 'x') {
+		return -1;
+	}
+	for (; value < end; value++) {
+		d = width == 4 ? text_hex_digit(*value) : b64_digit(*value);
+		if (d < 0)
+			return -1;
+		acc = acc << width | d;
+		bits += width;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == size)
+				return -1;
+			out[o++] = acc >> bits;
+			acc &= (1u << bits) - 1;
+		}
+	}
+	/* base64: no bits left over */
+	return acc ? -1 : (long)o;
 }
 
 int chap_encode_hex(const uint8_t *in, size_t n, char *out, size_t size)
