@@ -160,17 +160,17 @@ int chap_verify(const struct chap_hash *h, uint8_t id,
 	unsigned diff = 0, i;
 
 	if (n < 0)
-		return login_fail(err, errlen, "target's CHAP_R is not a hex (0x) or"
+		return login_fail(err, errlen, LF_TGT "CHAP_R is not a hex (0x) or"
 			" base64 (0b) value of at most %d bytes", CHAP_DIGEST_MAX);
 	if ((unsigned long)n != h->len)
-		return login_fail(err, errlen, "target's CHAP_R is %ld bytes, %s gives %u",
+		return login_fail(err, errlen, LF_TGT "CHAP_R is %ld bytes, %s gives %u",
 			n, h->name, h->len);
 	chap_response(h, id, secret, secretlen, challenge, challengelen, want);
 	for (i = 0; i < h->len; i++)
 		diff |= got[i] ^ want[i];
 	memset(want, 0, sizeof(want));
 	if (diff)
-		return login_fail(err, errlen, "target's CHAP_R does not match: it does"
+		return login_fail(err, errlen, LF_TGT "CHAP_R does not match: it does"
 			" not know the mutual CHAP secret");
 	return 0;
 }

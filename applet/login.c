@@ -60,7 +60,7 @@ static long request(struct login_conv *c, unsigned transit, unsigned nsg,
 	r.expstatsn = c->expstatsn;
 	len = login_req_build(c->pdu, c->size, &r, text, tlen);
 	if (!len)
-		return fail(c, "login request: %zu bytes of text do not fit", tlen);
+		return fail(c, LF_REQ "%zu bytes of text do not fit", tlen);
 	c->pdus++;
 	return (long)len;
 }
@@ -71,7 +71,7 @@ static int add(struct login_conv *c, size_t *tl, const char *key,
 {
 	if (text_add(c->text, sizeof(c->text), tl, key, value) == 0)
 		return 0;
-	return fail(c, "login request: %s does not fit", key);
+	return fail(c, LF_REQ "%s does not fit", key);
 }
 
 static void begin(struct login_conv *c, uint8_t *pdu, size_t size,
@@ -123,15 +123,15 @@ static long chap_answer(struct login_conv *c, const char *text, size_t tl)
 	i = text_find(text, tl, "CHAP_I", &il);
 	ch = text_find(text, tl, "CHAP_C", &cl);
 	if (!a)
-		return fail(c, "target's CHAP_A: missing");
+		return fail(c, LF_TGT "CHAP_A: missing");
 	c->hash = chap_a_select(a, al, c->hashes, c->nhashes, c->err, c->errlen);
 	if (!c->hash)
 		return fail(c, NULL);
 	if (!i || chap_parse_id(i, il, &id) != 0)
-		return fail(c, "target's CHAP_I: missing or not 0 to 255");
+		return fail(c, LF_TGT "CHAP_I: missing or not 0 to 255");
 	n = ch ? chap_decode(ch, cl, chal, sizeof(chal)) : -1;
 	if (n <= 0)
-		return fail(c, "target's CHAP_C: missing or not hex or base64");
+		return fail(c, LF_TGT "CHAP_C: missing or not hex or base64");
 	chap_response(c->hash, id, c->secret, strlen(c->secret), chal, n, resp);
 	chap_encode_hex(resp, c->hash->len, hex, sizeof(hex));
 	memset(resp, 0, sizeof(resp));
@@ -140,7 +140,7 @@ static long chap_answer(struct login_conv *c, const char *text, size_t tl)
 	if (!bad && mutual(c)) {
 		if (chap_make_challenge(c->rnd, sizeof(c->rnd), chal, n, &c->mid,
 				c->mchal, sizeof(c->mchal)) != 0) {
-			fail(c, "mutual CHAP: our challenge is the target's; try again");
+			fail(c, LF_MUTUAL "our challenge is the target's; try again");
 			c->status = LOGIN_STATUS_RETRY;
 			bad = 1;
 		} else {
@@ -173,9 +173,9 @@ static int chap_check(struct login_conv *c, const char *text, size_t tl)
 	nm = text_find(text, tl, "CHAP_N", &nl);
 	r = text_find(text, tl, "CHAP_R", &rl);
 	if (!nm || !r)
-		return fail(c, "mutual CHAP: no CHAP_N and CHAP_R from the target");
+		return fail(c, LF_MUTUAL "no CHAP_N and CHAP_R from the target");
 	if (!text_is(nm, nl, c->user_in))
-		return fail(c, "mutual CHAP: target's CHAP_N=%s, not %s",
+		return fail(c, LF_MUTUAL "target's CHAP_N=%s, not %s",
 			text_plain(shown, sizeof(shown), nm, nl), c->user_in);
 	if (chap_verify(c->hash, c->mid, c->secret_in, strlen(c->secret_in),
 			c->rnd + 1, sizeof(c->rnd) - 1, r, rl, c->err, c->errlen) != 0)
@@ -195,11 +195,11 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 	 * none): a target leaving then is not taken up on it.  A T after
 	 * AuthMethod=None is taken, as open-iscsi takes it. */
 	if (r->transit && r->nsg != ISCSI_STAGE_OPERATIONAL)
-		return fail(c, "login response: next stage %u, not 1", r->nsg);
+		return fail(c, LF_RSP "next stage %u, not 1", r->nsg);
 	am = text_find(text, tl, "AuthMethod", &aml);
 	if (r->transit && (c->step == LOGIN_SEC_CHAP_A
 	 || (c->step == LOGIN_SEC_START && chap(c) && text_is(am, aml, "CHAP"))))
-		return fail(c, "login response: target leaves the security stage"
+		return fail(c, LF_RSP "target leaves the security stage"
 			" before CHAP");
 	switch (c->step) {
 	case LOGIN_SEC_START:
@@ -216,7 +216,7 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 			c->step = LOGIN_SEC_CHAP_A;
 			return request(c, 0, 0, c->text, out);
 		}
-		return fail(c, "target's AuthMethod=%s: not offered (%s%s)",
+		return fail(c, LF_TGT "AuthMethod=%s: not offered (%s%s)",
 			am ? text_plain(shown, sizeof(shown), am, aml) : "",
 			chap(c) ? "CHAP,None" : "None",
 			mutual(c) ? "; mutual CHAP is configured" : "");
@@ -235,7 +235,7 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 	c->csg = ISCSI_STAGE_OPERATIONAL;
 	c->step = LOGIN_OPER;
 	if (login_nego_offer(&c->nego, c->text, sizeof(c->text), &out) != 0)
-		return fail(c, "login request: the operational keys do not fit");
+		return fail(c, LF_REQ "the operational keys do not fit");
 	return request(c, 1, ISCSI_STAGE_FULL_FEATURE, c->text, out);
 }
 
@@ -253,11 +253,11 @@ static long operational(struct login_conv *c, const struct login_rsp *r,
 	if (!r->transit)
 		return request(c, 1, ISCSI_STAGE_FULL_FEATURE, reply, rl);
 	if (r->nsg != ISCSI_STAGE_FULL_FEATURE)
-		return fail(c, "login response: next stage %u, not 3", r->nsg);
+		return fail(c, LF_RSP "next stage %u, not 3", r->nsg);
 	if (login_nego_finish(&c->nego, c->err, c->errlen) != 0)
 		return fail(c, NULL);
 	if (r->tsih == 0)
-		return fail(c, "login response: the final response has TSIH 0");
+		return fail(c, LF_RSP "the final response has TSIH 0");
 	c->tsih_new = r->tsih;
 	c->step = LOGIN_FULL;
 	c->status = LOGIN_STATUS_OK;
@@ -284,16 +284,16 @@ static long refused(struct login_conv *c, const struct login_rsp *r)
 	if (c->step == LOGIN_SEC_CHAP_A) {
 		/* tgtd, e.g., refuses a CHAP_A list with nothing it knows */
 		chap_a_offer(c->hashes, c->nhashes, offer, sizeof(offer));
-		fail(c, "target refused the login: %s, answering CHAP_A=%s (does it"
+		fail(c, LF_REFUSED "%s, answering CHAP_A=%s (does it"
 			" speak these CHAP algorithms? see -A)",
 			msg, offer);
 	} else if (c->step == LOGIN_SEC_CHAP_R && c->hash->alg != CHAP_MD5
 	 && r->status_class == 2 && r->status_detail == 0) {
 		/* tgtd takes CHAP_A=7 and then checks a SHA-1 response */
-		fail(c, "target refused the login: %s, after CHAP with %s (does it"
+		fail(c, LF_REFUSED "%s, after CHAP with %s (does it"
 			" check %s responses? see -A)", msg, c->hash->name, c->hash->name);
 	} else {
-		fail(c, "target refused the login: %s", msg);
+		fail(c, LF_REFUSED "%s", msg);
 	}
 	c->status = st;
 	return -1;
@@ -310,27 +310,27 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 
 	begin(c, pdu, size, err, errlen);
 	if (c->step == LOGIN_FULL)
-		return fail(c, "login response after the login was complete");
+		return fail(c, LF_RSP "after the login was complete");
 	n = login_rsp_parse(rsp, len, &r, &need, err, errlen);
 	if (n == 0)
-		return fail(c, "login response: %zu bytes, the PDU says %zu", len, need);
+		return fail(c, LF_RSP "%zu bytes, the PDU says %zu", len, need);
 	if (n < 0)
 		return fail(c, NULL);
 	if (r.status_class != 0)
 		return refused(c, &r);
 	if (r.version_active != ISCSI_VERSION)
-		return fail(c, "login response: Version-active %u", r.version_active);
+		return fail(c, LF_RSP "Version-active %u", r.version_active);
 	if (memcmp(r.isid, c->isid, sizeof(c->isid)) != 0)
-		return fail(c, "login response: the ISID is not ours");
+		return fail(c, LF_RSP "the ISID is not ours");
 	if (r.csg != c->csg)
-		return fail(c, "login response: stage %u, the request's %u", r.csg,
+		return fail(c, LF_RSP "stage %u, the request's %u", r.csg,
 			c->csg);
 	c->statsn = r.statsn;
 	c->expstatsn = r.statsn + 1;
 	/* Text the target continues (C bit): joined, asked for the rest with
 	 * an empty request. */
 	if (r.datalen > sizeof(c->text) - c->textlen)
-		return fail(c, "login response: text over %d bytes", ISCSI_TEXT_MAX);
+		return fail(c, LF_RSP "text over %d bytes", ISCSI_TEXT_MAX);
 	memcpy(c->text + c->textlen, r.data, r.datalen);
 	c->textlen += r.datalen;
 	if (r.cont)

@@ -8,8 +8,19 @@
 
 int login_vfail(char *err, size_t errlen, const char *fmt, va_list ap)
 {
-	if (errlen)
-		vsnprintf(err, errlen, fmt, ap);
+	/* the words LF_RSP ... stand for */
+	static const char prefix[] = "\0login response: \0login request: \0"
+		"target's \0mutual CHAP: \0target refused the login: ";
+	unsigned p = (unsigned char)*fmt;
+	size_t n;
+
+	if (p > 5)
+		p = 0;
+	if (errlen) {
+		n = snprintf(err, errlen, "%s", text_nth(prefix, p));
+		if (n < errlen)
+			vsnprintf(err + n, errlen - n, fmt + !!p, ap);
+	}
 	return -1;
 }
 
@@ -112,12 +123,12 @@ long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 	if (len < ISCSI_BHS_LEN)
 		return 0;
 	if ((buf[0] & 0x3f) != ISCSI_OP_LOGIN_RSP)
-		return login_fail(err, errlen, "login response: opcode 0x%02x",
+		return login_fail(err, errlen, LF_RSP "opcode 0x%02x",
 			buf[0] & 0x3f);
 	ahs = (size_t)buf[4] * 4;
 	dsl = (size_t)buf[5] << 16 | (size_t)buf[6] << 8 | buf[7];
 	if (dsl > ISCSI_TEXT_MAX)
-		return login_fail(err, errlen, "login response: DataSegmentLength"
+		return login_fail(err, errlen, LF_RSP "DataSegmentLength"
 			" %zu", dsl);
 	total = ISCSI_BHS_LEN + ahs + pad4(dsl);
 	*need = total;
@@ -130,7 +141,7 @@ long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 	r->nsg = buf[1] & 3;
 	if ((r->transit && r->cont) || !stage_ok(r->csg)
 	 || (r->transit && !stage_ok(r->nsg)))
-		return login_fail(err, errlen, "login response: flags 0x%02x (T, C,"
+		return login_fail(err, errlen, LF_RSP "flags 0x%02x (T, C,"
 			" CSG, NSG)", buf[1]);
 	r->version_max = buf[2];
 	r->version_active = buf[3];
@@ -149,29 +160,27 @@ long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 
 /* ---- text keys ---- */
 
-static int key_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-		|| (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+'
-		|| c == '@' || c == '_';
-}
-
 int text_add(char *buf, size_t size, size_t *len, const char *key,
 		const char *value)
 {
-	size_t k = strlen(key), v = strlen(value), i;
+	size_t k = strlen(key), v = strlen(value) + 1, i;
+	char *p = buf + *len;
 
-	if (k == 0 || k > ISCSI_KEY_MAX)
+	if (k == 0 || k > ISCSI_KEY_MAX || *len > size
+	 || size - *len < k + 1 + v)
 		return -1;
-	for (i = 0; i < k; i++)
-		if (!key_char(key[i]))
+	for (i = 0; i < k; i++) {
+		unsigned char c = key[i];
+
+		/* A-Z a-z 0-9 . - + @ _ */
+		if ((unsigned)((c | 0x20) - 'a') > 25 && (unsigned)(c - '0') > 9
+		 && !strchr(".-+@_", c))
 			return -1;
-	if (*len > size || size - *len < k + 1 + v + 1)
-		return -1;
-	memcpy(buf + *len, key, k);
-	buf[*len + k] = '=';
-	memcpy(buf + *len + k + 1, value, v + 1);
-	*len += k + 1 + v + 1;
+	}
+	memcpy(p, key, k);
+	p[k] = '=';
+	memcpy(p + k + 1, value, v);
+	*len += k + 1 + v;
 	return 0;
 }
 
@@ -431,7 +440,7 @@ int login_nego_pair(struct login_nego *n, const struct text_kv *kv,
 		text_plain(val, sizeof(val), kv->key, kv->keylen);
 		if (strlen(val) != kv->keylen
 		 || text_add(reply, size, replylen, val, "NotUnderstood") != 0)
-			return login_fail(err, errlen, "target's key %s: "
+			return login_fail(err, errlen, LF_TGT "key %s: "
 				"cannot answer it", val);
 	}
 	if (i < 0 || i == K_ALIAS)
@@ -483,7 +492,7 @@ int login_nego_pair(struct login_nego *n, const struct text_kv *kv,
 	if (kind != K_DECLARE)
 		n->answered |= bit;
 	if (why)
-		return login_fail(err, errlen, "target's %.*s=%s: %s%s%s",
+		return login_fail(err, errlen, LF_TGT "%.*s=%s: %s%s%s",
 			(int)kv->keylen, kv->key,
 			text_plain(val, sizeof(val), kv->value, kv->valuelen), why,
 			i < NKEYS ? ", ours " : "",

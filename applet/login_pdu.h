@@ -109,6 +109,14 @@ int text_pick(const char *v, size_t len, const char *list);
 /* The i-th string of such a list (it must have i + 1 of them). */
 const char *text_nth(const char *list, unsigned i);
 
+/* A format for login_fail() may start with one of these: the words it
+ * stands for come first in the line. */
+#define LF_RSP "\001"		/* "login response: " */
+#define LF_REQ "\002"		/* "login request: " */
+#define LF_TGT "\003"		/* "target's " */
+#define LF_MUTUAL "\004"	/* "mutual CHAP: " */
+#define LF_REFUSED "\005"	/* "target refused the login: " */
+
 /* err (errlen bytes; 0: none) gets the formatted line.  Returns -1. */
 int login_fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
