@@ -3,21 +3,18 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "login.h"
 
-/* The login ends (c->status FINAL): err gets the line.  Returns -1. */
+/* The login ends: err gets the line.  Returns -1.  (c->status is
+ * LOGIN_STATUS_FINAL until the login ends another way.) */
 static long fail(struct login_conv *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	c->status = LOGIN_STATUS_FINAL;
-	if (fmt) {	/* NULL: err says it already */
-		va_start(ap, fmt);
-		login_vfail(c->err, c->errlen, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	login_vfail(c->err, c->errlen, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -126,7 +123,7 @@ static long chap_answer(struct login_conv *c, const char *text, size_t tl)
 		return fail(c, LF_TGT "CHAP_A: missing");
 	c->hash = chap_a_select(a, al, c->hashes, c->nhashes, c->err, c->errlen);
 	if (!c->hash)
-		return fail(c, NULL);
+		return -1;
 	if (!i || chap_parse_id(i, il, &id) != 0)
 		return fail(c, LF_TGT "CHAP_I: missing or not 0 to 255");
 	n = ch ? chap_decode(ch, cl, chal, sizeof(chal)) : -1;
@@ -140,9 +137,8 @@ static long chap_answer(struct login_conv *c, const char *text, size_t tl)
 	if (!bad && mutual(c)) {
 		if (chap_make_challenge(c->rnd, sizeof(c->rnd), chal, n, &c->mid,
 				c->mchal, sizeof(c->mchal)) != 0) {
-			fail(c, LF_MUTUAL "our challenge is the target's; try again");
+			bad = fail(c, LF_MUTUAL "our challenge is the target's; try again");
 			c->status = LOGIN_STATUS_RETRY;
-			bad = 1;
 		} else {
 			sprintf(num, "%u", c->mid);
 			bad = add(c, &out, "CHAP_I", num) || add(c, &out, "CHAP_C", c->mchal);
@@ -179,7 +175,7 @@ static int chap_check(struct login_conv *c, const char *text, size_t tl)
 			text_plain(shown, sizeof(shown), nm, nl), c->user_in);
 	if (chap_verify(c->hash, c->mid, c->secret_in, strlen(c->secret_in),
 			c->rnd + 1, sizeof(c->rnd) - 1, r, rl, c->err, c->errlen) != 0)
-		return fail(c, NULL);
+		return -1;
 	return 0;
 }
 
@@ -194,13 +190,10 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 	/* RFC 7143 11.13.1 forbids T before CHAP is done (our request had
 	 * none): a target leaving then is not taken up on it.  A T after
 	 * AuthMethod=None is taken, as open-iscsi takes it. */
-	if (r->transit && r->nsg != ISCSI_STAGE_OPERATIONAL)
-		return fail(c, LF_RSP "next stage %u, not 1", r->nsg);
 	am = text_find(text, tl, "AuthMethod", &aml);
 	if (r->transit && (c->step == LOGIN_SEC_CHAP_A
 	 || (c->step == LOGIN_SEC_START && chap(c) && text_is(am, aml, "CHAP"))))
-		return fail(c, LF_RSP "target leaves the security stage"
-			" before CHAP");
+		return fail(c, LF_RSP "leaves the security stage before CHAP");
 	switch (c->step) {
 	case LOGIN_SEC_START:
 		if (text_is(am, aml, "None") && !mutual(c)) {
@@ -248,14 +241,12 @@ static long operational(struct login_conv *c, const struct login_rsp *r,
 
 	if (login_nego_response(&c->nego, text, tl, reply, sizeof(reply), &rl,
 			c->err, c->errlen) != 0)
-		return fail(c, NULL);
+		return -1;
 	c->tpgt = c->nego.result.tpgt;
 	if (!r->transit)
 		return request(c, 1, ISCSI_STAGE_FULL_FEATURE, reply, rl);
-	if (r->nsg != ISCSI_STAGE_FULL_FEATURE)
-		return fail(c, LF_RSP "next stage %u, not 3", r->nsg);
 	if (login_nego_finish(&c->nego, c->err, c->errlen) != 0)
-		return fail(c, NULL);
+		return -1;
 	if (r->tsih == 0)
 		return fail(c, LF_RSP "the final response has TSIH 0");
 	c->tsih_new = r->tsih;
@@ -272,7 +263,6 @@ static long refused(struct login_conv *c, const struct login_rsp *r)
 	char msg[80], offer[32];
 	int st = login_status(r->status_class, r->status_detail, msg, sizeof(msg));
 
-	offer[0] = '\0';
 	if (st == LOGIN_STATUS_REDIRECT) {
 		v = text_find(r->data, r->datalen, "TargetAddress", &vl);
 		if (!v || !vl || vl > ISCSI_VALUE_MAX)
@@ -309,13 +299,14 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 	int rc;
 
 	begin(c, pdu, size, err, errlen);
+	c->status = LOGIN_STATUS_FINAL;
 	if (c->step == LOGIN_FULL)
 		return fail(c, LF_RSP "after the login was complete");
 	n = login_rsp_parse(rsp, len, &r, &need, err, errlen);
 	if (n == 0)
 		return fail(c, LF_RSP "%zu bytes, the PDU says %zu", len, need);
 	if (n < 0)
-		return fail(c, NULL);
+		return -1;
 	if (r.status_class != 0)
 		return refused(c, &r);
 	if (r.version_active != ISCSI_VERSION)
@@ -325,6 +316,10 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 	if (r.csg != c->csg)
 		return fail(c, LF_RSP "stage %u, the request's %u", r.csg,
 			c->csg);
+	/* the next stage: operational after security, then full feature */
+	if (r.transit && r.nsg != c->csg * 2 + 1)
+		return fail(c, LF_RSP "next stage %u, not %u", r.nsg,
+			c->csg * 2 + 1);
 	c->statsn = r.statsn;
 	c->expstatsn = r.statsn + 1;
 	/* Text the target continues (C bit): joined, asked for the rest with
@@ -342,9 +337,9 @@ long login_conv_next(struct login_conv *c, const uint8_t *rsp, size_t len,
 		if (c->csg == ISCSI_STAGE_SECURITY
 		 && text_is(kv.key, kv.keylen, "TargetPortalGroupTag")
 		 && login_nego_pair(&c->nego, &kv, NULL, 0, NULL, err, errlen))
-			return fail(c, NULL);
+			return -1;
 	if (rc < 0)
-		return fail(c, NULL);
+		return -1;
 	c->tpgt = c->nego.result.tpgt;
 	/* The text stays in c->text while the next request's is written
 	 * there: each stage reads what it needs first. */
@@ -376,15 +371,12 @@ int login_target_address(const char *v, char *host, size_t size,
 	host[len] = '\0';
 	*port = 3260;
 	if (*p == ':') {
-		char *e;
-
-		if (p[1] < '0' || p[1] > '9')
-			return -1;
-		n = strtoul(p + 1, &e, 10);
-		if (n < 1 || n > 65535)
+		for (n = 0; *++p >= '0' && *p <= '9';)
+			if ((n = n * 10 + *p - '0') > 65535)
+				return -1;
+		if (!n)
 			return -1;
 		*port = n;
-		p = e;
 	}
 	return *p && *p != ',' ? -1 : 0;
 }
