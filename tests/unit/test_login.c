@@ -1299,7 +1299,7 @@ static void target_address_forms(void **state)
 	static const char *const bad[] = {
 		"", ":3260", "[fd00::9", "[]:3260", "10.0.0.9:", "10.0.0.9:0",
 		"10.0.0.9:65536", "10.0.0.9:32x", "10.0.0.9:-1", "[fd00::9]x",
-		"10.0.0.9:3260x",
+		"10.0.0.9:3260x", "10.0.0.9:0x10", "10.0.0.9:18446744073709555876",
 		"a-host-name-longer-than-the-buffer-the-caller-gave.example.org.x",
 	};
 	char host[64];
