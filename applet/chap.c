@@ -13,20 +13,14 @@ int chap_a_offer(const struct chap_hash *hashes, unsigned n, char *out,
 	size_t len = 0;
 	unsigned i;
 
-	if (n == 0 || size == 0)
-		return -1;
-	out[0] = '\0';
-	for (i = 0; i < n; i++) {
-		int k = snprintf(out + len, size - len, "%s%u", i ? "," : "",
-				hashes[i].alg);
-
-		if (k < 0 || (size_t)k >= size - len) {
-			out[0] = '\0';
-			return -1;
-		}
-		len += k;
-	}
-	return 0;
+	for (i = 0; i < n && len < size; i++)
+		len += snprintf(out + len, size - len, i ? ",%u" : "%u",
+			hashes[i].alg);
+	if (n && len < size)
+		return 0;
+	if (size)
+		out[0] = '\0';
+	return -1;
 }
 
 const struct chap_hash *chap_a_select(const char *value, size_t len,
@@ -160,8 +154,8 @@ int chap_verify(const struct chap_hash *h, uint8_t id,
 	unsigned diff = 0, i;
 
 	if (n < 0)
-		return login_fail(err, errlen, LF_TGT "CHAP_R is not a hex (0x) or"
-			" base64 (0b) value of at most %d bytes", CHAP_DIGEST_MAX);
+		return login_fail(err, errlen, LF_TGT "CHAP_R is not hex (0x) or"
+			" base64 (0b) of at most %d bytes", CHAP_DIGEST_MAX);
 	if ((unsigned long)n != h->len)
 		return login_fail(err, errlen, LF_TGT "CHAP_R is %ld bytes, %s gives %u",
 			n, h->name, h->len);
