@@ -34,11 +34,6 @@ const struct chap_hash *chap_a_select(const char *value, size_t len,
 
 	if (chap_a_offer(hashes, n, offer, sizeof(offer)) != 0)
 		strcpy(offer, "?");
-	if (text_is(value, len, "Reject")) {
-		login_fail(err, errlen, "target accepts none of the CHAP algorithms"
-			" offered (%s)", offer);
-		return NULL;
-	}
 	/* a list: its first value that was offered */
 	for (;; s = comma + 1) {
 		comma = memchr(s, ',', end - s);
@@ -51,8 +46,9 @@ const struct chap_hash *chap_a_select(const char *value, size_t len,
 		if (comma == end)
 			break;
 	}
-	login_fail(err, errlen, "target chose CHAP_A=%s, which was not offered"
-		" (%s)", text_plain(shown, sizeof(shown), value, len), offer);
+	/* Reject, too: the target takes none of them */
+	login_fail(err, errlen, LF_TGT "CHAP_A=%s: none of ours (%s)",
+		text_plain(shown, sizeof(shown), value, len), offer);
 	return NULL;
 }
 

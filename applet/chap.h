@@ -37,10 +37,9 @@ int chap_a_offer(const struct chap_hash *hashes, unsigned n, char *out,
 		size_t size);
 
 /* The target's CHAP_A answer (len bytes of value): the hash it picked
- * from those offered, or NULL with err set ("target chose CHAP_A=7,
- * which was not offered (5)", "target accepts none of the CHAP
- * algorithms offered (5)" for Reject).  A list takes its first value
- * that was offered. */
+ * from those offered, or NULL with err set ("target's CHAP_A=7: none of
+ * ours (5)", "target's CHAP_A=Reject: none of ours (5)").  A list takes
+ * its first value that was offered. */
 const struct chap_hash *chap_a_select(const char *value, size_t len,
 		const struct chap_hash *hashes, unsigned n,
 		char *err, size_t errlen);

@@ -53,11 +53,11 @@ static void target_choice_must_be_one_we_offered(void **state)
 	assert_non_null(h);
 	assert_int_equal(h->alg, CHAP_SHA3_256);
 	assert_null(chap_a_select("7", 1, all, 1, err, sizeof(err)));
-	assert_string_equal(err, "target chose CHAP_A=7, which was not offered (5)");
+	assert_string_equal(err, "target's CHAP_A=7: none of ours (5)");
 	assert_null(chap_a_select("Reject", 6, all, 2, err, sizeof(err)));
-	assert_string_equal(err, "target accepts none of the CHAP algorithms offered (5,6)");
+	assert_string_equal(err, "target's CHAP_A=Reject: none of ours (5,6)");
 	assert_null(chap_a_select("", 0, all, 1, err, sizeof(err)));
-	assert_string_equal(err, "target chose CHAP_A=, which was not offered (5)");
+	assert_string_equal(err, "target's CHAP_A=: none of ours (5)");
 	assert_null(chap_a_select("05x", 3, all, 1, err, sizeof(err)));
 }
 
