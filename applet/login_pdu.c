@@ -139,8 +139,8 @@ long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 	r->cont = !!(buf[1] & ISCSI_LOGIN_CONTINUE);
 	r->csg = buf[1] >> 2 & 3;
 	r->nsg = buf[1] & 3;
-	if ((r->transit && r->cont) || !stage_ok(r->csg)
-	 || (r->transit && !stage_ok(r->nsg)))
+	/* stage 2 is reserved */
+	if ((r->transit && (r->cont || r->nsg == 2)) || r->csg == 2)
 		return login_fail(err, errlen, LF_RSP "flags 0x%02x (T, C,"
 			" CSG, NSG)", buf[1]);
 	r->version_max = buf[2];
@@ -517,14 +517,13 @@ int login_nego_response(struct login_nego *n, const char *data, size_t len,
 int login_nego_finish(struct login_nego *n, char *err, size_t errlen)
 {
 	unsigned i;
-	char num[16];
 
-	for (i = 0; i < 2; i++)		/* the digests: None in force */
-		if (!(n->answered & 1u << i) && settle(K_LIST, LOGIN_DIGEST_NONE,
-				((uint32_t *)&n->ours)[i]) != LOGIN_DIGEST_NONE)
-			return login_fail(err, errlen, "target did not answer %s, ours %s",
-				text_nth(key_names, i),
-				value_text(i, ((uint32_t *)&n->ours)[i], num));
+	/* a digest nobody answered is None: not for CRC32C only */
+	for (i = 0; i < 2; i++)
+		if (!(n->answered & 1u << i)
+		 && ((uint32_t *)&n->ours)[i] == LOGIN_DIGEST_CRC32C_ONLY)
+			return login_fail(err, errlen, "target did not answer %s,"
+				" ours CRC32C", text_nth(key_names, i));
 	if (n->result.first_burst > n->result.max_burst)
 		n->result.first_burst = n->result.max_burst;
 	return 0;
