@@ -32,8 +32,7 @@ const struct chap_hash *chap_a_select(const char *value, size_t len,
 	uint32_t alg;
 	unsigned h;
 
-	if (chap_a_offer(hashes, n, offer, sizeof(offer)) != 0)
-		strcpy(offer, "?");
+	chap_a_offer(hashes, n, offer, sizeof(offer));	/* "" if it fails */
 	/* a list: its first value that was offered */
 	for (;; s = comma + 1) {
 		comma = memchr(s, ',', end - s);
@@ -149,12 +148,9 @@ int chap_verify(const struct chap_hash *h, uint8_t id,
 	long n = chap_decode(value, len, got, sizeof(got));
 	unsigned diff = 0, i;
 
-	if (n < 0)
-		return login_fail(err, errlen, LF_TGT "CHAP_R is not hex (0x) or"
-			" base64 (0b) of at most %d bytes", CHAP_DIGEST_MAX);
-	if ((unsigned long)n != h->len)
-		return login_fail(err, errlen, LF_TGT "CHAP_R is %ld bytes, %s gives %u",
-			n, h->name, h->len);
+	if (n < 0 || (unsigned long)n != h->len)
+		return login_fail(err, errlen, LF_TGT "CHAP_R is not %s's %u bytes"
+			" in hex (0x) or base64 (0b)", h->name, h->len);
 	chap_response(h, id, secret, secretlen, challenge, challengelen, want);
 	for (i = 0; i < h->len; i++)
 		diff |= got[i] ^ want[i];

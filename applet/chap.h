@@ -65,8 +65,9 @@ void chap_response(const struct chap_hash *h, uint8_t id,
 /* The target's CHAP_N and CHAP_R (value, len bytes) answering our
  * challenge id / challenge, checked against H(id || secret ||
  * challenge) in constant time.  Returns 0, or -1 with err set
- * ("target's CHAP_R is 16 bytes, SHA-256 gives 32", "target's CHAP_R
- * does not match: it does not know the mutual CHAP secret"). */
+ * ("target's CHAP_R is not SHA-256's 32 bytes in hex (0x) or base64
+ * (0b)", "target's CHAP_R does not match: it does not know the mutual
+ * CHAP secret"). */
 int chap_verify(const struct chap_hash *h, uint8_t id,
 		const char *secret, size_t secretlen,
 		const uint8_t *challenge, size_t challengelen,

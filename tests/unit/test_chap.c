@@ -246,10 +246,10 @@ static void mutual_chap_checks_the_target_response(void **state)
 	/* a response of the wrong length, or not a binary value */
 	assert_int_equal(chap_verify(&all[2], id, secret, strlen(secret), chal,
 		n, "0x00112233445566778899aabbccddeeff", 34, err, sizeof(err)), -1);
-	assert_string_equal(err, "target's CHAP_R is 16 bytes, SHA-256 gives 32");
+	assert_string_equal(err, "target's CHAP_R is not SHA-256's 32 bytes in hex (0x) or base64 (0b)");
 	assert_int_equal(chap_verify(&all[0], id, secret, strlen(secret), chal,
 		n, secret, strlen(secret), err, sizeof(err)), -1);
-	assert_string_equal(err, "target's CHAP_R is not hex (0x) or base64 (0b) of at most 32 bytes");
+	assert_string_equal(err, "target's CHAP_R is not MD5's 16 bytes in hex (0x) or base64 (0b)");
 	/* base64 answers are taken too */
 	chap_response(&all[0], id, secret, strlen(secret), chal, n, r);
 	{
