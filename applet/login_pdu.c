@@ -164,11 +164,7 @@ int text_add(char *buf, size_t size, size_t *len, const char *key,
 		const char *value)
 {
 	size_t k = strlen(key), v = strlen(value) + 1, i;
-	char *p = buf + *len;
 
-	if (k == 0 || k > ISCSI_KEY_MAX || *len > size
-	 || size - *len < k + 1 + v)
-		return -1;
 	for (i = 0; i < k; i++) {
 		unsigned char c = key[i];
 
@@ -177,9 +173,13 @@ int text_add(char *buf, size_t size, size_t *len, const char *key,
 		 && !strchr(".-+@_", c))
 			return -1;
 	}
-	memcpy(p, key, k);
-	p[k] = '=';
-	memcpy(p + k + 1, value, v);
+	if (k == 0 || k > ISCSI_KEY_MAX || *len > size
+	 || size - *len < k + 1 + v)
+		return -1;
+	buf += *len;
+	memcpy(buf, key, k);
+	buf[k] = '=';
+	memcpy(buf + k + 1, value, v);
 	*len += k + 1 + v;
 	return 0;
 }
