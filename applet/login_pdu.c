@@ -134,7 +134,6 @@ long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 	*need = total;
 	if (len < total)
 		return 0;
-	memset(r, 0, sizeof(*r));
 	r->transit = !!(buf[1] & ISCSI_LOGIN_TRANSIT);
 	r->cont = !!(buf[1] & ISCSI_LOGIN_CONTINUE);
 	r->csg = buf[1] >> 2 & 3;

@@ -59,16 +59,17 @@ struct login_rsp {
 	size_t datalen;
 };
 
-/* Parse a Login Response from len bytes of buf.  Returns the bytes the
- * PDU takes (BHS, AHS and padded data; at most len), or 0 when buf holds
- * too little for it yet (need gets the total length, when the BHS is
- * there, else ISCSI_BHS_LEN), or -1 with err set (one line naming the
- * field, e.g. "login response: opcode 0x21"): a wrong opcode, T and C
- * both set, a reserved stage (NSG only counts with T set), a data
- * segment longer than ISCSI_TEXT_MAX.  The
- * caller checks the rest against its request: version_active 0, the
- * ITT, the ISID, the stages.  With cont set the text goes on in the next
- * response: join the data segments before reading pairs. */
+/* Parse a Login Response from len bytes of buf into r (set only when
+ * it returns more than 0).  Returns the bytes the PDU takes (BHS, AHS
+ * and padded data; at most len), or 0 when buf holds too little for it
+ * yet (need gets the total length, when the BHS is there, else
+ * ISCSI_BHS_LEN), or -1 with err set (one line naming the field, e.g.
+ * "login response: opcode 0x21"): a wrong opcode, T and C both set, a
+ * reserved stage (NSG only counts with T set), a data segment longer
+ * than ISCSI_TEXT_MAX.  The caller checks the rest against its request:
+ * version_active 0, the ITT, the ISID, the stages.  With cont set the
+ * text goes on in the next response: join the data segments before
+ * reading pairs. */
 long login_rsp_parse(const uint8_t *buf, size_t len, struct login_rsp *r,
 		size_t *need, char *err, size_t errlen);
 
