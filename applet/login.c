@@ -187,20 +187,19 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 	size_t aml, out = 0;
 	char shown[32];
 
-	/* RFC 7143 11.13.1 forbids T before CHAP is done (our request had
-	 * none): a target leaving then is not taken up on it.  A T after
-	 * AuthMethod=None is taken, as open-iscsi takes it. */
 	am = text_find(text, tl, "AuthMethod", &aml);
-	if (r->transit && (c->step == LOGIN_SEC_CHAP_A
-	 || (c->step == LOGIN_SEC_START && chap(c) && text_is(am, aml, "CHAP"))))
-		return fail(c, LF_RSP "leaves the security stage before CHAP");
 	switch (c->step) {
 	case LOGIN_SEC_START:
 		if (text_is(am, aml, "None") && !mutual(c)) {
 			c->step = LOGIN_SEC_DONE;
 			break;
 		}
-		if (chap(c) && text_is(am, aml, "CHAP")) {
+		if (!chap(c) || !text_is(am, aml, "CHAP"))
+			return fail(c, LF_TGT "AuthMethod=%s: not offered (%s%s)",
+				am ? text_plain(shown, sizeof(shown), am, aml) : "",
+				chap(c) ? "CHAP,None" : "None",
+				mutual(c) ? "; mutual CHAP is configured" : "");
+		if (!r->transit) {
 			char offer[32];
 
 			if (chap_a_offer(c->hashes, c->nhashes, offer, sizeof(offer))
@@ -209,11 +208,14 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 			c->step = LOGIN_SEC_CHAP_A;
 			return request(c, 0, 0, c->text, out);
 		}
-		return fail(c, LF_TGT "AuthMethod=%s: not offered (%s%s)",
-			am ? text_plain(shown, sizeof(shown), am, aml) : "",
-			chap(c) ? "CHAP,None" : "None",
-			mutual(c) ? "; mutual CHAP is configured" : "");
+		/* CHAP with T: */
+		/* fall through */
 	case LOGIN_SEC_CHAP_A:
+		/* RFC 7143 11.13.1 forbids T before CHAP is done (our request
+		 * had none): a target leaving then is not taken up on it.  A T
+		 * after AuthMethod=None is taken, as open-iscsi takes it. */
+		if (r->transit)
+			return fail(c, LF_RSP "leaves the security stage before CHAP");
 		return chap_answer(c, text, tl);
 	case LOGIN_SEC_CHAP_R:
 		if (chap_check(c, text, tl) != 0)

@@ -551,7 +551,8 @@ int login_status(unsigned cls, unsigned detail, char *msg, size_t msglen)
 
 	if (msglen)
 		snprintf(msg, msglen, "%s (status 0x%02x%02x)", text_nth(what,
-			first[c] + (detail < first[c + 1] - first[c] ? detail : 0u)),
+			first[c] + (detail < (unsigned)(first[c + 1] - first[c])
+			? detail : 0)),
 			cls & 0xff, detail & 0xff);
 	/* "not found" (a target still being set up), "too many connections" */
 	return c == 2 && (detail == 3 || detail == 6) ? LOGIN_STATUS_RETRY
