@@ -129,21 +129,20 @@ static long chap_answer(struct login_conv *c, const char *text, size_t tl)
 	n = ch ? chap_decode(ch, cl, chal, sizeof(chal)) : -1;
 	if (n <= 0)
 		return fail(c, LF_TGT "CHAP_C: missing or not hex or base64");
+	/* mutual: our challenge, which may not be the target's */
+	if (mutual(c) && chap_make_challenge(c->rnd, sizeof(c->rnd), chal, n,
+			&c->mid, c->mchal, sizeof(c->mchal)) != 0) {
+		c->status = LOGIN_STATUS_RETRY;
+		return fail(c, LF_MUTUAL "our challenge is the target's; try again");
+	}
 	chap_response(c->hash, id, c->secret, strlen(c->secret), chal, n, resp);
 	chap_encode_hex(resp, c->hash->len, hex, sizeof(hex));
 	memset(resp, 0, sizeof(resp));
-	bad = add(c, &out, "CHAP_N", c->user) || add(c, &out, "CHAP_R", hex);
+	sprintf(num, "%u", c->mid);
+	bad = add(c, &out, "CHAP_N", c->user) || add(c, &out, "CHAP_R", hex)
+		|| (mutual(c) && (add(c, &out, "CHAP_I", num)
+			|| add(c, &out, "CHAP_C", c->mchal)));
 	memset(hex, 0, sizeof(hex));
-	if (!bad && mutual(c)) {
-		if (chap_make_challenge(c->rnd, sizeof(c->rnd), chal, n, &c->mid,
-				c->mchal, sizeof(c->mchal)) != 0) {
-			bad = fail(c, LF_MUTUAL "our challenge is the target's; try again");
-			c->status = LOGIN_STATUS_RETRY;
-		} else {
-			sprintf(num, "%u", c->mid);
-			bad = add(c, &out, "CHAP_I", num) || add(c, &out, "CHAP_C", c->mchal);
-		}
-	}
 	n = -1;
 	if (!bad) {
 		snprintf(c->auth_buf, sizeof(c->auth_buf), "CHAP (%s)%s",
