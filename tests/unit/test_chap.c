@@ -79,6 +79,9 @@ static void chap_i_is_a_number_up_to_255(void **state)
 	assert_int_equal(chap_parse_id("-1", 2, &id), -1);
 	assert_int_equal(chap_parse_id("1 ", 2, &id), -1);
 	assert_int_equal(chap_parse_id("0x", 2, &id), -1);
+	/* '@' and '`' are no hex digits (they once read as 9) */
+	assert_int_equal(chap_parse_id("0x@", 3, &id), -1);
+	assert_int_equal(chap_parse_id("0x1`", 4, &id), -1);
 }
 
 struct dec {
