@@ -37,7 +37,7 @@ struct iscsi_uevent {
 		struct { uint32_t sid, cid; uint64_t conn_handle; uint32_t flag; } stop_conn;
 		struct { uint32_t sid; } d_session;
 		struct { uint32_t host_no, param, len; } set_host_param;
-		uint64_t size[3];
+		uint32_t w[6];		/* as kcall() fills it */
 	} u;
 	union {
 		int32_t retcode;
@@ -204,49 +204,22 @@ int login_chap_list(const char *list)
 
 /* ---- NETLINK_ISCSI ---- */
 
-static int nl_send(struct kconn *k, struct iscsi_uevent *ev,
-		const void *extra, size_t extralen, const void *extra2,
-		size_t extra2len)
+/* Wait up to ms for the kernel's messages, into k->buf: returns their
+ * length, 0 when none came, -1 on error, or -2 when sock (>= 0: the TCP
+ * connection) was closed by its peer first. */
+static int nl_read(struct kconn *k, long long ms, int sock)
 {
-	struct nlmsghdr nh;
-	struct sockaddr_nl to;
-	struct iovec iov[4];
-	struct msghdr msg;
-
-	memset(&to, 0, sizeof(to));
-	to.nl_family = AF_NETLINK;
-	memset(&nh, 0, sizeof(nh));
-	nh.nlmsg_len = sizeof(nh) + sizeof(*ev) + extralen + extra2len;
-	nh.nlmsg_type = ev->type;
-	nh.nlmsg_pid = getpid();
-	ev->transport_handle = k->handle;
-	iov[0].iov_base = &nh;
-	iov[0].iov_len = sizeof(nh);
-	iov[1].iov_base = ev;
-	iov[1].iov_len = sizeof(*ev);
-	iov[2].iov_base = (void *)extra;
-	iov[2].iov_len = extralen;
-	iov[3].iov_base = (void *)extra2;
-	iov[3].iov_len = extra2len;
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &to;
-	msg.msg_namelen = sizeof(to);
-	msg.msg_iov = iov;
-	msg.msg_iovlen = 4;
-	return sendmsg(k->nl, &msg, 0) < 0 ? -errno : 0;
-}
-
-/* Read what the kernel has, within ms: returns the number of bytes in
- * k->buf, 0 on timeout, -1 on error.  */
-static int nl_read(struct kconn *k, unsigned ms)
-{
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	int n;
 
-	pfd.fd = k->nl;
-	pfd.events = POLLIN;
-	if (safe_poll(&pfd, 1, ms) <= 0)
+	pfd[0].fd = k->nl;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = sock;		/* -1: poll() skips it */
+	pfd[1].events = POLLRDHUP;
+	if (ms < 0 || safe_poll(pfd, 2, ms) <= 0)
 		return 0;
+	if (!pfd[0].revents)
+		return -2;
 	n = recv(k->nl, k->buf, sizeof(k->buf), 0);
 	return n < 0 ? -1 : n;
 }
@@ -256,11 +229,11 @@ static int nl_read(struct kconn *k, unsigned ms)
 static void nl_event(struct kconn *k, const struct iscsi_uevent *ev,
 		size_t len)
 {
-	if (ev->type == KEV_CONN_ERROR && ev->r.connerror.sid == k->sid
-	 && ev->r.connerror.cid == k->cid)
+	if (ev->r.connerror.sid != k->sid || ev->r.connerror.cid != k->cid)
+		return;		/* sid and cid: the same place in both */
+	if (ev->type == KEV_CONN_ERROR)
 		k->conn_error = ev->r.connerror.error ? ev->r.connerror.error : 1;
-	if (ev->type == KEV_RECV_PDU && ev->r.recv_req.sid == k->sid
-	 && ev->r.recv_req.cid == k->cid) {
+	if (ev->type == KEV_RECV_PDU) {
 		len -= sizeof(*ev);
 		if (len > sizeof(k->early) - 4)
 			len = sizeof(k->early) - 4;
@@ -270,24 +243,74 @@ static void nl_event(struct kconn *k, const struct iscsi_uevent *ev,
 	}
 }
 
-/* Send ev (with extra bytes) and wait for the kernel's answer, which
- * overwrites ev.  Returns 0, or a negative errno (the kernel's iferror,
- * or the transport's retcode, which creating a session or connection
- * does not have). */
-static int nl_call(struct kconn *k, struct iscsi_uevent *ev,
-		const void *extra, size_t extralen)
+/* Ask the kernel for type on k's session and connection: the request's
+ * words after sid and cid (after none for creating a session and for a
+ * host's parameter) are a, b, c, then data (len bytes) follows it.
+ * Waits for the answer (k's new sid, host_no or cid for a create), and
+ * for sending a Login Request also for its response (into k->early) or
+ * a failed connection (k->conn_error).  Returns 0, 1 when nothing came
+ * in time, or a negative errno (the kernel's iferror, or the
+ * transport's retcode, which creating a session or connection does not
+ * have). */
+static int kcall(struct kconn *k, unsigned type, uint32_t a, uint32_t b,
+		uint32_t c, const void *data, size_t len)
 {
-	unsigned long long until = monotonic_ms() + REPLY_MS;
-	uint32_t type = ev->type;
-	int rc = nl_send(k, ev, extra, extralen, NULL, 0);
+	struct {
+		struct nlmsghdr nh;
+		struct iscsi_uevent ev;
+	} m;
+	struct sockaddr_nl to;
+	struct iovec iov[2];
+	struct msghdr msg;
+	uint32_t *w = m.ev.u.w;
+	int pdu = type == UEV_SEND_PDU, rc, hup = 0;
+	unsigned long long until = monotonic_ms() + (pdu ? RESPONSE_MS : REPLY_MS);
 
-	while (rc == 0) {
-		long long left = until - monotonic_ms();
-		int n = left > 0 ? nl_read(k, left) : 0;
+	memset(&m, 0, sizeof(m));
+	m.nh.nlmsg_len = sizeof(m) + len;
+	m.nh.nlmsg_type = m.ev.type = type;
+	m.nh.nlmsg_pid = getpid();
+	m.ev.transport_handle = k->handle;
+	if (type != UEV_CREATE_SESSION && type != UEV_SET_HOST_PARAM) {
+		*w++ = k->sid;
+		*w++ = k->cid;
+	}
+	w[0] = a;
+	w[1] = b;
+	w[2] = c;
+	memset(&to, 0, sizeof(to));
+	to.nl_family = AF_NETLINK;
+	iov[0].iov_base = &m;
+	iov[0].iov_len = sizeof(m);
+	iov[1].iov_base = (void *)data;
+	iov[1].iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &to;
+	msg.msg_namelen = sizeof(to);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 2;
+	rc = sendmsg(k->nl, &msg, 0) < 0 ? -errno : 0;
+	while (rc == 0 && !(pdu && (k->early_len || k->conn_error))) {
+		/* The kernel reports a connection the target closed only once
+		 * it reads or writes there: one closed before the bind (a
+		 * target refusing everyone, e.g. tgtd with no target) shows
+		 * on the socket itself. */
+		int n = nl_read(k, until - monotonic_ms(), pdu && !hup ? k->sock : -1);
 		struct nlmsghdr *nh = (struct nlmsghdr *)k->buf;
 
-		if (n <= 0)
-			return -ETIMEDOUT;
+		if (n == -2) {
+			/* closed: what it sent before comes within a moment */
+			hup = 1;
+			until = monotonic_ms() + 300;
+			continue;
+		}
+		if (n <= 0) {
+			if (hup)
+				k->conn_error = 1;
+			else
+				rc = 1;
+			break;
+		}
 		for (; NLMSG_OK(nh, (unsigned)n); nh = NLMSG_NEXT(nh, n)) {
 			struct iscsi_uevent *got = NLMSG_DATA(nh);
 
@@ -297,12 +320,18 @@ static int nl_call(struct kconn *k, struct iscsi_uevent *ev,
 				nl_event(k, got, nh->nlmsg_len - NLMSG_LENGTH(0));
 				continue;
 			}
-			*ev = *got;
-			if (ev->iferror)
-				return (int32_t)ev->iferror;
-			if (type == UEV_CREATE_SESSION || type == UEV_CREATE_CONN)
-				return 0;	/* r holds the ids */
-			return ev->r.retcode > 0 ? -ev->r.retcode : ev->r.retcode;
+			rc = (int32_t)got->iferror;
+			if (rc) {
+			} else if (type == UEV_CREATE_SESSION) {
+				k->sid = got->r.c_session_ret.sid;
+				k->host_no = got->r.c_session_ret.host_no;
+			} else if (type == UEV_CREATE_CONN) {
+				k->cid = got->r.c_conn_ret.cid;
+			} else {
+				rc = got->r.retcode > 0 ? -got->r.retcode : got->r.retcode;
+			}
+			if (!pdu)
+				return rc;
 		}
 	}
 	return rc;
@@ -310,18 +339,12 @@ static int nl_call(struct kconn *k, struct iscsi_uevent *ev,
 
 static int set_param(struct kconn *k, unsigned param, const char *value)
 {
-	struct iscsi_uevent ev;
+	unsigned len = strlen(value) + 1;
 	int rc;
 
-	if (!value || !value[0])
+	if (len == 1)
 		return 0;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = UEV_SET_PARAM;
-	ev.u.set_param.sid = k->sid;
-	ev.u.set_param.cid = k->cid;
-	ev.u.set_param.param = param;
-	ev.u.set_param.len = strlen(value) + 1;
-	rc = nl_call(k, &ev, value, ev.u.set_param.len);
+	rc = kcall(k, UEV_SET_PARAM, param, len, 0, value, len);
 	return rc == -ENOSYS ? 0 : rc;	/* a parameter this kernel lacks */
 }
 
@@ -333,83 +356,19 @@ static int set_num(struct kconn *k, unsigned param, unsigned value)
 	return set_param(k, param, num);
 }
 
-static int conn_op(struct kconn *k, unsigned type, unsigned flag)
-{
-	struct iscsi_uevent ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.u.stop_conn.sid = k->sid;	/* sid and cid: the same place in all */
-	ev.u.stop_conn.cid = k->cid;
-	if (type == UEV_STOP_CONN)
-		ev.u.stop_conn.flag = flag;
-	if (type == UEV_DESTROY_SESSION)
-		ev.u.d_session.sid = k->sid;
-	return nl_call(k, &ev, NULL, 0);
-}
-
 /* Send one Login Request and wait for its response (into rsp, its
  * length returned; 0 with why set when none came). */
 static unsigned login_exchange(struct kconn *k, const uint8_t *req,
 		size_t len, uint8_t *rsp, const char **why)
 {
-	struct iscsi_uevent ev;
-	unsigned long long until;
-	int rc, hup = 0;
+	int rc;
 
 	k->early_len = 0;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = UEV_SEND_PDU;
-	ev.u.send_pdu.sid = k->sid;
-	ev.u.send_pdu.cid = k->cid;
-	ev.u.send_pdu.hdr_size = ISCSI_BHS_LEN;
-	ev.u.send_pdu.data_size = len - ISCSI_BHS_LEN;
-	rc = nl_send(k, &ev, req, len, NULL, 0);
-	until = monotonic_ms() + RESPONSE_MS;
-	while (rc == 0 && !k->early_len && !k->conn_error) {
-		long long left = until - monotonic_ms();
-		struct nlmsghdr *nh = (struct nlmsghdr *)k->buf;
-		struct pollfd pfd[2];
-		int n = 0;
+	rc = kcall(k, UEV_SEND_PDU, ISCSI_BHS_LEN, len - ISCSI_BHS_LEN, 0, req, len);
 
-		/* The kernel reports a connection the target closed only once
-		 * it reads or writes there: one closed before the bind (a
-		 * target refusing everyone, e.g. tgtd with no target) shows
-		 * on the socket itself. */
-		pfd[0].fd = k->nl;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = k->sock;
-		pfd[1].events = POLLRDHUP;
-		if (left > 0 && safe_poll(pfd, hup ? 1 : 2, left) > 0) {
-			if (pfd[0].revents)
-				n = recv(k->nl, k->buf, sizeof(k->buf), 0);
-			else if (!hup) {
-				/* closed: what it sent before comes within a moment */
-				hup = 1;
-				until = monotonic_ms() + 300;
-				continue;
-			}
-		}
-		if (n <= 0 && hup) {
-			k->conn_error = 1;
-			break;
-		}
-		if (n <= 0) {
-			*why = "no login response in time";
-			return 0;
-		}
-		for (; NLMSG_OK(nh, (unsigned)n); nh = NLMSG_NEXT(nh, n)) {
-			struct iscsi_uevent *got = NLMSG_DATA(nh);
-
-			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*got)))
-				continue;
-			if (nh->nlmsg_type == UEV_SEND_PDU) {
-				if (got->iferror || got->r.retcode)
-					rc = -1;
-				continue;
-			}
-			nl_event(k, got, nh->nlmsg_len - NLMSG_LENGTH(0));
-		}
+	if (rc == 1) {
+		*why = "no login response in time";
+		return 0;
 	}
 	if (rc != 0) {
 		*why = "the kernel could not send the login request";
@@ -498,15 +457,10 @@ static int tcp_connect(const struct ibft_addr *ip, unsigned port,
  * iscsid binds its own connections for the session to it. */
 static int set_host_netdev(struct kconn *k, const char *dev)
 {
-	struct iscsi_uevent ev;
-	int rc;
+	unsigned len = strlen(dev) + 1;
+	int rc = kcall(k, UEV_SET_HOST_PARAM, k->host_no, HOST_PARAM_NETDEV_NAME,
+		len, dev, len);
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = UEV_SET_HOST_PARAM;
-	ev.u.set_host_param.host_no = k->host_no;
-	ev.u.set_host_param.param = HOST_PARAM_NETDEV_NAME;
-	ev.u.set_host_param.len = strlen(dev) + 1;
-	rc = nl_call(k, &ev, dev, ev.u.set_host_param.len);
 	return rc == -ENOSYS || rc == -EINVAL ? 0 : rc;
 }
 
@@ -572,7 +526,7 @@ static int full_feature(struct kconn *k, const struct login_conv *c)
 		rc |= set_num(k, neg[i][0], p[neg[i][1]]);
 	return rc | set_num(k, P_EXP_STATSN, c->statsn + 1)
 		| set_num(k, P_TPGT, c->tpgt >= 0 ? (unsigned)c->tpgt : G.plan.tpgt)
-		| conn_op(k, UEV_START_CONN, 0);
+		| kcall(k, UEV_START_CONN, 0, 0, 0, NULL, 0);
 }
 
 /* -k's children after a failed try that was not the 1st, 2nd, 4th, 8th
@@ -758,16 +712,11 @@ static int kconn_open(struct kconn *k, const struct plan_session *s,
  * parameters.  0, or an exit status after a line. */
 static int bind_conn(struct kconn *k, const struct plan_session *s)
 {
-	struct iscsi_uevent ev;
 	char pip[PLAN_ADDRSTRLEN];
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = UEV_BIND_CONN;
-	ev.u.b_conn.sid = k->sid;
-	ev.u.b_conn.cid = k->cid;
-	ev.u.b_conn.transport_eph = k->sock;
-	ev.u.b_conn.is_leading = 1;
-	if (nl_call(k, &ev, NULL, 0) != 0
+	/* transport_eph (64 bits): the socket; then is_leading */
+	if (kcall(k, UEV_BIND_CONN, BB_BIG_ENDIAN ? 0 : k->sock,
+			BB_BIG_ENDIAN ? k->sock : 0, 1, NULL, 0) != 0
 	 || session_params(k, s, ibft_addr_str(&s->ip, pip)) != 0) {
 		login_error(s, "login", "the kernel could not bind the connection");
 		return EXIT_RETRY;
@@ -780,9 +729,9 @@ static int bind_conn(struct kconn *k, const struct plan_session *s)
 static void teardown(struct kconn *k)
 {
 	if (k->sid != NO_SID) {
-		conn_op(k, UEV_STOP_CONN, STOP_CONN_TERM);
-		conn_op(k, UEV_DESTROY_CONN, 0);
-		conn_op(k, UEV_DESTROY_SESSION, 0);
+		kcall(k, UEV_STOP_CONN, 0, 0, STOP_CONN_TERM, NULL, 0);
+		kcall(k, UEV_DESTROY_CONN, 0, 0, 0, NULL, 0);
+		kcall(k, UEV_DESTROY_SESSION, 0, 0, 0, NULL, 0);
 		k->sid = NO_SID;
 	}
 	if (k->sock >= 0)
@@ -803,26 +752,15 @@ static void stop_login(int sig UNUSED_PARAM)
 /* A new session in the kernel for k, with its connection. */
 static int create_session(struct kconn *k, const struct plan_session *s)
 {
-	struct iscsi_uevent ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = UEV_CREATE_SESSION;
-	ev.u.c_session.cmds_max = CMDS_MAX;
-	ev.u.c_session.queue_depth = QUEUE_DEPTH;
-	if (nl_call(k, &ev, NULL, 0) != 0)
-		goto fail;
-	k->sid = ev.r.c_session_ret.sid;
-	k->host_no = ev.r.c_session_ret.host_no;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = UEV_CREATE_CONN;
-	ev.u.conn.sid = k->sid;
-	if (nl_call(k, &ev, NULL, 0) != 0)
-		goto fail;
-	k->cid = ev.r.c_conn_ret.cid;
+	/* initial_cmdsn 0, then cmds_max and queue_depth (16 bits each) */
+	if (kcall(k, UEV_CREATE_SESSION, 0, BB_BIG_ENDIAN
+			? CMDS_MAX << 16 | QUEUE_DEPTH : QUEUE_DEPTH << 16 | CMDS_MAX,
+			0, NULL, 0) != 0
+	 || kcall(k, UEV_CREATE_CONN, 0, 0, 0, NULL, 0) != 0) {
+		login_error(s, "login", "the kernel could not create a session");
+		return EXIT_RETRY;
+	}
 	return 0;
- fail:
-	login_error(s, "login", "the kernel could not create a session");
-	return EXIT_RETRY;
 }
 
 /* /sys, opened once: the resident child opens it before switch_root
@@ -991,7 +929,7 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 		 * what the kernel said of that before is forgotten (the same
 		 * session and connection take the new one). */
 		if (recover)
-			conn_op(k, UEV_STOP_CONN, STOP_CONN_RECOVER);
+			kcall(k, UEV_STOP_CONN, 0, 0, STOP_CONN_RECOVER, NULL, 0);
 		k->conn_error = 0;
 		k->early_len = 0;
 		/* the connection first: a target that does not answer leaves
@@ -1312,7 +1250,7 @@ void login_keeper(void)
 			;
 		if (i < G.plan.nr_sessions && next > now + 100)
 			next = now + 100;	/* a child runs: look for its end */
-		n = nl_read(k, next - now);
+		n = nl_read(k, next - now, -1);
 		if (n < 0 && errno != ENOBUFS)
 			_exit(EXIT_FAILURE);
 		if (n < 0)
