@@ -106,58 +106,54 @@ struct kconn {
 
 /* ---- CHAP hashes from libbb ---- */
 
-static void dig(int which, const void *parts[], const size_t lens[],
-		unsigned n, uint8_t *out)
+static void dig(const void *parts[], const size_t lens[], unsigned n,
+		uint8_t *out, unsigned which)
 {
-	union {
-		md5_ctx_t md5;
-		sha1_ctx_t sha1;
-		sha256_ctx_t sha256;
-		sha3_ctx_t sha3;
-	} ctx;
-	uint8_t res[64];
-	unsigned i, len;
+	struct {
+		union {
+			md5_ctx_t md;		/* also sha1_ctx_t, sha256_ctx_t */
+			sha3_ctx_t sha3;
+		} ctx;
+		uint8_t res[64];
+	} t;
+	/* md5_hash() hashes for SHA-1 and SHA-256 too; sha3_hash() is of
+	 * the same shape */
+	void FAST_FUNC (*hash)(void *, const void *, size_t) = (void *)md5_hash;
+	unsigned i, len = 32;
 
-	if (which == CHAP_MD5)
-		md5_begin(&ctx.md5);
-	else if (which == CHAP_SHA1)
-		sha1_begin(&ctx.sha1);
-	else if (which == CHAP_SHA256)
-		sha256_begin(&ctx.sha256);
-	else {
-		sha3_begin(&ctx.sha3);
-		ctx.sha3.input_block_bytes = (1600 - 256 * 2) / 8;	/* SHA3-256 */
+	if (which == CHAP_SHA3_256) {
+		sha3_begin(&t.ctx.sha3);
+		t.ctx.sha3.input_block_bytes = (1600 - 256 * 2) / 8;	/* SHA3-256 */
+		hash = (void *)sha3_hash;
+	} else {
+		(which == CHAP_MD5 ? md5_begin : which == CHAP_SHA1 ? sha1_begin
+			: sha256_begin)(&t.ctx.md);
 	}
-	for (i = 0; i < n; i++) {
-		if (which == CHAP_SHA3_256)
-			sha3_hash(&ctx.sha3, parts[i], lens[i]);
-		else
-			md5_hash(&ctx.md5, parts[i], lens[i]);	/* one for md5/sha1/sha256 */
-	}
-	len = which == CHAP_MD5 ? md5_end(&ctx.md5, res)
-		: which == CHAP_SHA1 ? sha1_end(&ctx.sha1, res)
-		: which == CHAP_SHA256 ? sha256_end(&ctx.sha256, res)
-		: (sha3_end(&ctx.sha3, res), 32);
-	memcpy(out, res, len);
-	memset(&ctx, 0, sizeof(ctx));
-	memset(res, 0, sizeof(res));
+	for (i = 0; i < n; i++)
+		hash(&t.ctx, parts[i], lens[i]);
+	if (which == CHAP_SHA3_256)
+		sha3_end(&t.ctx.sha3, t.res);
+	else	/* sha256_end() is sha1_end() */
+		len = (which == CHAP_MD5 ? md5_end : sha1_end)(&t.ctx.md, t.res);
+	memcpy(out, t.res, len);
+	memset(&t, 0, sizeof(t));
 }
 
 static void h_md5(const void *p[], const size_t l[], unsigned n, uint8_t *o)
 {
-	dig(CHAP_MD5, p, l, n, o);
+	dig(p, l, n, o, CHAP_MD5);
 }
 static void h_sha1(const void *p[], const size_t l[], unsigned n, uint8_t *o)
 {
-	dig(CHAP_SHA1, p, l, n, o);
+	dig(p, l, n, o, CHAP_SHA1);
 }
 static void h_sha256(const void *p[], const size_t l[], unsigned n, uint8_t *o)
 {
-	dig(CHAP_SHA256, p, l, n, o);
+	dig(p, l, n, o, CHAP_SHA256);
 }
 static void h_sha3(const void *p[], const size_t l[], unsigned n, uint8_t *o)
 {
-	dig(CHAP_SHA3_256, p, l, n, o);
+	dig(p, l, n, o, CHAP_SHA3_256);
 }
 
 static const struct chap_hash hashes[] = {
@@ -173,31 +169,31 @@ int login_chap_list(const char *list)
 	 * do not count */
 	static const char names[] ALIGN1 = "md5\0sha1\0sha256\0sha3256\0";
 	char *copy = str_tolower(xstrdup(list)), *p = copy, *w;
-	unsigned n = 0, j;
+	unsigned n = 0, seen = 0;	/* bit k: hashes[k] named */
+	int k = 0;
 
-	while ((w = strsep(&p, ",")) != NULL) {
+	BUILD_BUG_ON(ARRAY_SIZE(G.chap) < ARRAY_SIZE(hashes));
+	while (k >= 0 && (w = strsep(&p, ",")) != NULL) {
 		char *q, *o;
-		int k;
-		unsigned num = bb_strtou(w, NULL, 10);
+		unsigned num = bb_strtou(w, NULL, 10) - CHAP_MD5;
 
-		k = !errno && num >= CHAP_MD5 && num <= CHAP_SHA3_256
-			? (int)(num - CHAP_MD5) : -1;
+		k = !errno && num < ARRAY_SIZE(hashes) ? (int)num : -1;
 		for (q = o = w; *q; q++)
 			if (*q != '-' && *q != '_')
 				*o++ = *q;
 		*o = '\0';
 		if (k < 0)
 			k = index_in_strings(names, w);
-		for (j = 0; k >= 0 && j < n; j++)
-			if (G.chap[j].alg == hashes[k].alg)
-				k = -1;		/* named twice */
-		if (k < 0 || n == ARRAY_SIZE(G.chap)) {
-			free(copy);
-			return -1;
+		if (k >= 0 && !(seen & 1 << k)) {	/* not named twice */
+			seen |= 1 << k;
+			G.chap[n++] = hashes[k];	/* G.chap holds all four */
+		} else {
+			k = -1;
 		}
-		G.chap[n++] = hashes[k];
 	}
 	free(copy);
+	if (k < 0)
+		return -1;
 	G.nr_chap = n;
 	return 0;
 }
