@@ -251,22 +251,19 @@ static void nl_event(struct kconn *k, const struct iscsi_uevent *ev,
 static int kcall(struct kconn *k, unsigned type, uint32_t a, uint32_t b,
 		uint32_t c, const void *data, size_t len)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct iscsi_uevent ev;
-	} m;
-	struct sockaddr_nl to;
-	struct iovec iov[2];
-	struct msghdr msg;
-	uint32_t *w = m.ev.u.w;
+	/* the request is made in k->buf, which the answer overwrites */
+	struct nlmsghdr *nh = (struct nlmsghdr *)k->buf;
+	struct iscsi_uevent *ev = NLMSG_DATA(nh);
+	uint32_t *w = ev->u.w;
 	int pdu = type == UEV_SEND_PDU, rc, hup = 0;
 	unsigned long long until = monotonic_ms() + (pdu ? RESPONSE_MS : REPLY_MS);
 
-	memset(&m, 0, sizeof(m));
-	m.nh.nlmsg_len = sizeof(m) + len;
-	m.nh.nlmsg_type = m.ev.type = type;
-	m.nh.nlmsg_pid = getpid();
-	m.ev.transport_handle = k->handle;
+	BUILD_BUG_ON(NLMSG_LENGTH(sizeof(*ev)) + ISCSI_LOGIN_PDU_MAX > NL_BUF);
+	memset(nh, 0, NLMSG_LENGTH(sizeof(*ev)));
+	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*ev)) + len;
+	nh->nlmsg_type = ev->type = type;
+	nh->nlmsg_pid = getpid();
+	ev->transport_handle = k->handle;
 	if (type != UEV_CREATE_SESSION && type != UEV_SET_HOST_PARAM) {
 		*w++ = k->sid;
 		*w++ = k->cid;
@@ -274,25 +271,17 @@ static int kcall(struct kconn *k, unsigned type, uint32_t a, uint32_t b,
 	w[0] = a;
 	w[1] = b;
 	w[2] = c;
-	memset(&to, 0, sizeof(to));
-	to.nl_family = AF_NETLINK;
-	iov[0].iov_base = &m;
-	iov[0].iov_len = sizeof(m);
-	iov[1].iov_base = (void *)data;
-	iov[1].iov_len = len;
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_name = &to;
-	msg.msg_namelen = sizeof(to);
-	msg.msg_iov = iov;
-	msg.msg_iovlen = 2;
-	rc = sendmsg(k->nl, &msg, 0) < 0 ? -errno : 0;
+	memcpy(ev + 1, data, len);
+	/* unconnected, a netlink socket sends to the kernel */
+	rc = send(k->nl, nh, nh->nlmsg_len, 0) < 0 ? -errno : 0;
 	while (rc == 0 && !(pdu && (k->early_len || k->conn_error))) {
 		/* The kernel reports a connection the target closed only once
 		 * it reads or writes there: one closed before the bind (a
 		 * target refusing everyone, e.g. tgtd with no target) shows
 		 * on the socket itself. */
 		int n = nl_read(k, until - monotonic_ms(), pdu && !hup ? k->sock : -1);
-		struct nlmsghdr *nh = (struct nlmsghdr *)k->buf;
+
+		nh = (struct nlmsghdr *)k->buf;
 
 		if (n == -2) {
 			/* closed: what it sent before comes within a moment */
