@@ -449,6 +449,12 @@ static int set_host_netdev(struct kconn *k, const char *dev)
 	return rc == -ENOSYS || rc == -EINVAL ? 0 : rc;
 }
 
+/* The iface name a session of ours has (session_params()) into buf */
+static void iface_name(char *buf, const struct plan_session *s)
+{
+	sprintf(buf, "iscsi-init.%s", G.plan.nic[s->nic].label);
+}
+
 /* The session's identity as open-iscsi keeps it, so that the real root's
  * iscsid finds it in sysfs and takes it over. */
 static int session_params(struct kconn *k, const struct plan_session *s,
@@ -475,7 +481,7 @@ static int session_params(struct kconn *k, const struct plan_session *s,
 	int rc = (n->dev[0] ? set_host_netdev(k, n->dev) : 0)
 		| set_num(k, P_PERSISTENT_PORT, s->port);
 
-	sprintf(iface, "iscsi-init.%s", n->label);
+	iface_name(iface, s);
 	for (i = 0; i < ARRAY_SIZE(str_id); i++)
 		rc |= set_param(k, str_id[i], str[i]);
 	for (i = 0; i < ARRAY_SIZE(num); i++)
@@ -760,62 +766,67 @@ static int sysfs_open(const char *path, int flags)
 	return openat(sys_dir, path, flags);
 }
 
-/* sysfs attribute dir/name (dir relative to /sys) as a string (trailing
- * newline dropped) into buf (size bytes); "" when absent. */
-static char *sysfs_attr(const char *dir, const char *name, char *buf,
-		unsigned size)
+enum { ATTR_MAX = IBFT_NAME_MAX + 2 };	/* an attribute's bytes we read */
+
+/* Attribute name of kernel session sid (cid < 0) or of its connection
+ * cid in sysfs, as a string (trailing newline dropped) into v (ATTR_MAX
+ * bytes); "" when absent. */
+static char *iscsi_attr(uint32_t sid, int cid, const char *name, char *v)
 {
 	char path[96];
 	int n;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (cid < 0)
+		sprintf(path, "class/iscsi_session/session%u/%s", sid, name);
+	else
+		sprintf(path, "class/iscsi_connection/connection%u:%u/%s", sid, cid,
+			name);
 	n = sysfs_open(path, O_RDONLY);
 	if (n >= 0)
-		n = read_close(n, buf, size - 1);
+		n = read_close(n, v, ATTR_MAX - 1);
 	if (n < 0)
 		n = 0;
-	buf[n] = '\0';
-	*strchrnul(buf, '\n') = '\0';
-	return buf;
+	v[n] = '\0';
+	*strchrnul(v, '\n') = '\0';
+	return v;
 }
 
 /* Is kernel session sid the plan's session i: its target name, portal
  * and iface name in sysfs as session_params() set them? */
 static int session_is(uint32_t sid, unsigned i)
 {
+	/* the session's, then its connection 0's two, then the session's */
+	static const char attrs[] ALIGN1 =
+		"targetname\0persistent_address\0persistent_port\0ifacename\0";
 	const struct plan_session *s = &G.plan.session[i];
-	const struct plan_nic *n = &G.plan.nic[s->nic];
-	char dir[64], cdir[80], v[IBFT_NAME_MAX + 2], ip[PLAN_ADDRSTRLEN];
+	char v[ATTR_MAX], ip[PLAN_ADDRSTRLEN], port[sizeof(int) * 3 + 1],
+		iface[PLAN_IFNAMSIZ + 16];
+	const char *want[] = { s->name, ibft_addr_str(&s->ip, ip), port, iface };
+	const char *a = attrs;
+	unsigned j;
 
-	sprintf(dir, "class/iscsi_session/session%u", sid);
-	sprintf(cdir, "class/iscsi_connection/connection%u:0", sid);
-	return strcmp(sysfs_attr(dir, "targetname", v, sizeof(v)), s->name) == 0
-		&& strcmp(sysfs_attr(cdir, "persistent_address", v, sizeof(v)),
-			ibft_addr_str(&s->ip, ip)) == 0
-		&& (unsigned)atoi(sysfs_attr(cdir, "persistent_port", v, sizeof(v)))
-			== s->port
-		&& strncmp(sysfs_attr(dir, "ifacename", v, sizeof(v)), "iscsi-init.", 11) == 0
-		&& strcmp(v + 11, n->label) == 0;
+	sprintf(port, "%u", s->port);
+	iface_name(iface, s);
+	for (j = 0; j < ARRAY_SIZE(want); j++, a += strlen(a) + 1)
+		if (strcmp(iscsi_attr(sid, j - 1 < 2 ? 0 : -1, a, v), want[j]) != 0)
+			return 0;
+	return 1;
 }
 
-/* Is the state attribute of sysfs directory dir (a printf format for
- * sid and cid) want?  (No when it cannot be read.) */
-static int state_is(const char *dir, uint32_t sid, uint32_t cid,
-		const char *want)
+/* Is the state of kernel session sid (cid < 0) or of its connection cid
+ * want?  (No when it cannot be read.) */
+static int state_is(uint32_t sid, int cid, const char *want)
 {
-	char path[64], v[16];
+	char v[ATTR_MAX];
 
-	sprintf(path, dir, sid, cid);
-	return strcmp(sysfs_attr(path, "state", v, sizeof(v)), want) == 0;
+	return strcmp(iscsi_attr(sid, cid, "state", v), want) == 0;
 }
 
 /* Did connection cid of kernel session sid fail?  (Without sysfs: no;
  * the kernel's events still tell.) */
-#define conn_failed(sid, cid) \
-	state_is("class/iscsi_connection/connection%u:%u", sid, cid, "failed")
+#define conn_failed(sid, cid) state_is(sid, cid, "failed")
 /* Is kernel session sid logged in? */
-#define session_up(sid) \
-	state_is("class/iscsi_session/session%u", sid, 0, "LOGGED_IN")
+#define session_up(sid) state_is(sid, -1, "LOGGED_IN")
 
 /* A -k resident child's lock in /run named name (a printf format for
  * id): so that iscsi-init run again leaves what the child keeps to it
