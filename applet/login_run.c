@@ -401,9 +401,10 @@ static int tcp_connect(const struct ibft_addr *ip, unsigned port,
 {
 	union sa to, from;
 	socklen_t len = to_sa(&to, ip, port, dev);
-	struct pollfd pfd;
-	int fd, one = 1, err = 0;
-	socklen_t el = sizeof(err);
+	/* connect() waits for as long (the kernel sets its own send timeout
+	 * when the connection is bound to it) */
+	struct timeval tv = { CONNECT_MS / 1000, 0 };
+	int fd, one = 1;
 
 	fd = socket(to.sa.sa_family, SOCK_STREAM, 0);
 	if (fd < 0)
@@ -413,22 +414,11 @@ static int tcp_connect(const struct ibft_addr *ip, unsigned port,
 	if (src && bind(fd, &from.sa, to_sa(&from, src, 0, dev)) != 0)
 		goto fail;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	ndelay_on(fd);
-	if (connect(fd, &to.sa, len) != 0 && errno != EINPROGRESS)
-		goto fail;
-	pfd.fd = fd;
-	pfd.events = POLLOUT;
-	if (safe_poll(&pfd, 1, CONNECT_MS) <= 0) {
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, &to.sa, len) == 0)
+		return fd;
+	if (errno == EINPROGRESS)	/* the time ran out */
 		errno = ETIMEDOUT;
-		goto fail;
-	}
-	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
-	if (err) {
-		errno = err;
-		goto fail;
-	}
-	ndelay_off(fd);
-	return fd;
  fail:
 	*why = strerror(errno);
 	if (fd >= 0)
