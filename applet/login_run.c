@@ -1036,16 +1036,16 @@ static void keeper_check_iscsid(void)
  * failed connection, for the errors a lost target gives. */
 static const char *conn_error_str(uint32_t err)
 {
-	switch (err) {
-	case 1008: return "protocol error";
-	case 1011: return "connection failed";
-	case 1014: case 1015: return "digest error";
-	case 1019: return "send failed";
-	case 1020: return "TCP connection closed";
-	case 1021: return "SCSI error handling reset the session";
-	case 1022: return "NOP-Out timed out";
-	}
-	return "error";
+	static const char str[] ALIGN1 = "error\0protocol error\0"
+		"connection failed\0digest error\0send failed\0"
+		"TCP connection closed\0SCSI error handling reset the session\0"
+		"NOP-Out timed out\0";
+	/* 4 bits an error from 1008 (ISCSI_ERR_PROTO) to 1022
+	 * (ISCSI_ERR_NOP_TIMEDOUT): which of str; 1011 ISCSI_ERR_CONN_FAILED,
+	 * 1014/1015 the digest errors, 1019 ISCSI_ERR_XMIT_FAILED, 1020
+	 * ISCSI_ERR_TCP_CONN_CLOSE, 1021 ISCSI_ERR_SCSI_EH_SESSION_RST */
+	err -= 1008;
+	return nth_string(str, err < 15 ? (int)(0x765400033002001ULL >> 4 * err & 15) : 0);
 }
 
 /* Kernel session r->sid is ours to keep: 0, or -1 (r->sid is then
