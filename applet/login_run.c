@@ -241,7 +241,9 @@ static void nl_event(struct kconn *k, const struct iscsi_uevent *ev,
 
 /* Ask the kernel for type on k's session and connection: the request's
  * words after sid and cid (after none for creating a session and for a
- * host's parameter) are a, b, c, then data (len bytes) follows it.
+ * host's parameter) are a, b, c; then data: a Login PDU (b: its data
+ * segment's bytes), or a parameter's value (a string, its length put
+ * into the word after the parameter's number).
  * Waits for the answer (k's new sid, host_no or cid for a create), and
  * for sending a Login Request also for its response (into k->early) or
  * a failed connection (k->conn_error).  Returns 0, 1 when nothing came
@@ -249,18 +251,18 @@ static void nl_event(struct kconn *k, const struct iscsi_uevent *ev,
  * transport's retcode, which creating a session or connection does not
  * have). */
 static int kcall(struct kconn *k, unsigned type, uint32_t a, uint32_t b,
-		uint32_t c, const void *data, size_t len)
+		uint32_t c, const void *data)
 {
 	/* the request is made in k->buf, which the answer overwrites */
 	struct nlmsghdr *nh = (struct nlmsghdr *)k->buf;
 	struct iscsi_uevent *ev = NLMSG_DATA(nh);
 	uint32_t *w = ev->u.w;
 	int pdu = type == UEV_SEND_PDU, rc, hup = 0;
+	size_t len = 0;
 	unsigned long long until = monotonic_ms() + (pdu ? RESPONSE_MS : REPLY_MS);
 
 	BUILD_BUG_ON(NLMSG_LENGTH(sizeof(*ev)) + ISCSI_LOGIN_PDU_MAX > NL_BUF);
 	memset(nh, 0, NLMSG_LENGTH(sizeof(*ev)));
-	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*ev)) + len;
 	nh->nlmsg_type = ev->type = type;
 	nh->nlmsg_pid = getpid();
 	ev->transport_handle = k->handle;
@@ -271,7 +273,14 @@ static int kcall(struct kconn *k, unsigned type, uint32_t a, uint32_t b,
 	w[0] = a;
 	w[1] = b;
 	w[2] = c;
+	if (pdu) {
+		len = ISCSI_BHS_LEN + b;
+	} else if (data) {	/* a parameter's value: its length follows it */
+		len = strlen(data) + 1;
+		w[type == UEV_SET_PARAM ? 1 : 2] = len;
+	}
 	memcpy(ev + 1, data, len);
+	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*ev)) + len;
 	/* unconnected, a netlink socket sends to the kernel */
 	rc = send(k->nl, nh, nh->nlmsg_len, 0) < 0 ? -errno : 0;
 	while (rc == 0 && !(pdu && (k->early_len || k->conn_error))) {
@@ -324,12 +333,11 @@ static int kcall(struct kconn *k, unsigned type, uint32_t a, uint32_t b,
 
 static int set_param(struct kconn *k, unsigned param, const char *value)
 {
-	unsigned len = strlen(value) + 1;
 	int rc;
 
-	if (len == 1)
+	if (!value[0])
 		return 0;
-	rc = kcall(k, UEV_SET_PARAM, param, len, 0, value, len);
+	rc = kcall(k, UEV_SET_PARAM, param, 0, 0, value);
 	return rc == -ENOSYS ? 0 : rc;	/* a parameter this kernel lacks */
 }
 
@@ -349,7 +357,7 @@ static unsigned login_exchange(struct kconn *k, const uint8_t *req,
 	int rc;
 
 	k->early_len = 0;
-	rc = kcall(k, UEV_SEND_PDU, ISCSI_BHS_LEN, len - ISCSI_BHS_LEN, 0, req, len);
+	rc = kcall(k, UEV_SEND_PDU, ISCSI_BHS_LEN, len - ISCSI_BHS_LEN, 0, req);
 
 	if (rc == 1) {
 		*why = "no login response in time";
@@ -432,9 +440,8 @@ static int tcp_connect(const struct ibft_addr *ip, unsigned port,
  * iscsid binds its own connections for the session to it. */
 static int set_host_netdev(struct kconn *k, const char *dev)
 {
-	unsigned len = strlen(dev) + 1;
 	int rc = kcall(k, UEV_SET_HOST_PARAM, k->host_no, HOST_PARAM_NETDEV_NAME,
-		len, dev, len);
+		0, dev);
 
 	return rc == -ENOSYS || rc == -EINVAL ? 0 : rc;
 }
@@ -507,7 +514,7 @@ static int full_feature(struct kconn *k, const struct login_conv *c)
 		rc |= set_num(k, neg[i][0], p[neg[i][1]]);
 	return rc | set_num(k, P_EXP_STATSN, c->statsn + 1)
 		| set_num(k, P_TPGT, c->tpgt >= 0 ? (unsigned)c->tpgt : G.plan.tpgt)
-		| kcall(k, UEV_START_CONN, 0, 0, 0, NULL, 0);
+		| kcall(k, UEV_START_CONN, 0, 0, 0, NULL);
 }
 
 /* -k's children after a failed try that was not the 1st, 2nd, 4th, 8th
@@ -697,7 +704,7 @@ static int bind_conn(struct kconn *k, const struct plan_session *s)
 
 	/* transport_eph (64 bits): the socket; then is_leading */
 	if (kcall(k, UEV_BIND_CONN, BB_BIG_ENDIAN ? 0 : k->sock,
-			BB_BIG_ENDIAN ? k->sock : 0, 1, NULL, 0) != 0
+			BB_BIG_ENDIAN ? k->sock : 0, 1, NULL) != 0
 	 || session_params(k, s, ibft_addr_str(&s->ip, pip)) != 0) {
 		login_error(s, "login", "the kernel could not bind the connection");
 		return EXIT_RETRY;
@@ -710,9 +717,9 @@ static int bind_conn(struct kconn *k, const struct plan_session *s)
 static void teardown(struct kconn *k)
 {
 	if (k->sid != NO_SID) {
-		kcall(k, UEV_STOP_CONN, 0, 0, STOP_CONN_TERM, NULL, 0);
-		kcall(k, UEV_DESTROY_CONN, 0, 0, 0, NULL, 0);
-		kcall(k, UEV_DESTROY_SESSION, 0, 0, 0, NULL, 0);
+		kcall(k, UEV_STOP_CONN, 0, 0, STOP_CONN_TERM, NULL);
+		kcall(k, UEV_DESTROY_CONN, 0, 0, 0, NULL);
+		kcall(k, UEV_DESTROY_SESSION, 0, 0, 0, NULL);
 		k->sid = NO_SID;
 	}
 	if (k->sock >= 0)
@@ -736,8 +743,8 @@ static int create_session(struct kconn *k, const struct plan_session *s)
 	/* initial_cmdsn 0, then cmds_max and queue_depth (16 bits each) */
 	if (kcall(k, UEV_CREATE_SESSION, 0, BB_BIG_ENDIAN
 			? CMDS_MAX << 16 | QUEUE_DEPTH : QUEUE_DEPTH << 16 | CMDS_MAX,
-			0, NULL, 0) != 0
-	 || kcall(k, UEV_CREATE_CONN, 0, 0, 0, NULL, 0) != 0) {
+			0, NULL) != 0
+	 || kcall(k, UEV_CREATE_CONN, 0, 0, 0, NULL) != 0) {
 		login_error(s, "login", "the kernel could not create a session");
 		return EXIT_RETRY;
 	}
@@ -915,7 +922,7 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 		 * what the kernel said of that before is forgotten (the same
 		 * session and connection take the new one). */
 		if (recover)
-			kcall(k, UEV_STOP_CONN, 0, 0, STOP_CONN_RECOVER, NULL, 0);
+			kcall(k, UEV_STOP_CONN, 0, 0, STOP_CONN_RECOVER, NULL);
 		k->conn_error = 0;
 		k->early_len = 0;
 		/* the connection first: a target that does not answer leaves
