@@ -349,10 +349,10 @@ static int set_num(struct kconn *k, unsigned param, unsigned value)
 	return set_param(k, param, num);
 }
 
-/* Send one Login Request and wait for its response (into rsp, its
+/* Send one Login Request and wait for its response (in k->early, its
  * length returned; 0 with why set when none came). */
 static unsigned login_exchange(struct kconn *k, const uint8_t *req,
-		size_t len, uint8_t *rsp, const char **why)
+		size_t len, const char **why)
 {
 	int rc;
 
@@ -371,7 +371,6 @@ static unsigned login_exchange(struct kconn *k, const uint8_t *req,
 		*why = "the target closed the connection during the login";
 		return 0;
 	}
-	memcpy(rsp, k->early, k->early_len);
 	return k->early_len;
 }
 
@@ -574,7 +573,6 @@ static int converse(struct kconn *k, const struct plan_session *s,
 		unsigned redirects)
 {
 	uint8_t *req = xmalloc(ISCSI_LOGIN_PDU_MAX);
-	uint8_t *rsp = xmalloc(ISCSI_LOGIN_PDU_MAX + 4);
 	const char *why = NULL;
 	char err[160];
 	long len;
@@ -584,34 +582,35 @@ static int converse(struct kconn *k, const struct plan_session *s,
 	if (len <= 0)
 		why = err;
 	while (len > 0) {
-		unsigned got = login_exchange(k, req, len, rsp, &why);
+		unsigned got = login_exchange(k, req, len, &why);
 
 		memset(req, 0, len);	/* a CHAP_R */
 		if (!got) {
 			rc = EXIT_RETRY;
 			break;
 		}
-		len = login_conv_next(c, rsp, got, req, ISCSI_LOGIN_PDU_MAX, err,
+		len = login_conv_next(c, k->early, got, req, ISCSI_LOGIN_PDU_MAX, err,
 			sizeof(err));
 		if (len < 0)
 			why = err;
 	}
 	free(req);
-	free(rsp);
 	if (why) {
+		const char *more = NULL;
+
 		if (!rc)
 			rc = c->status == LOGIN_STATUS_FINAL ? EXIT_LOGIN_FINAL : EXIT_RETRY;
 		if (c->status == LOGIN_STATUS_REDIRECT) {
-			if (redirects >= REDIRECTS_MAX) {
-				snprintf(err + strlen(err), sizeof(err) - strlen(err),
-					", after %u redirects", redirects);
-			} else if (parse_target_address(c->redirect, redirect, rport) == 0) {
+			if (redirects >= REDIRECTS_MAX)
+				more = ", after %u redirects";
+			else if (parse_target_address(c->redirect, redirect, rport) == 0)
 				return -1;	/* follow it */
-			} else {
-				snprintf(err + strlen(err), sizeof(err) - strlen(err),
-					", to a TargetAddress that is no IP address and port");
-			}
+			else
+				more = ", to a TargetAddress that is no IP address and port";
 		}
+		if (more)
+			snprintf(err + strlen(err), sizeof(err) - strlen(err), more,
+				redirects);
 		login_error(s, "login", why);
 		return rc;
 	}
