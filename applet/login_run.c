@@ -824,17 +824,17 @@ static int state_is(uint32_t sid, int cid, const char *want)
 /* Is kernel session sid logged in? */
 #define session_up(sid) state_is(sid, -1, "LOGGED_IN")
 
-/* A -k resident child's lock in /run named name (a printf format for
- * id): so that iscsi-init run again leaves what the child keeps to it
+/* A -k resident child's lock in /run, for kind ("session", "path")
+ * number id: so that iscsi-init run again leaves what the child keeps to it
  * (two would log one session in against each other).  keep: take it and
  * hold it for as long as this process runs; else only look.  0, or -1
  * when another process holds it (without /run: 0). */
-static int keep_lock(const char *name, uint32_t id, int keep)
+static int keep_lock(const char *kind, uint32_t id, int keep)
 {
 	char path[48];
 	int fd, held;
 
-	sprintf(path, name, id);
+	sprintf(path, "/run/iscsi-init-k.%s%u.lock", kind, id);
 	fd = open(path, keep ? O_RDWR | O_CREAT : O_RDONLY, 0600);
 	if (fd < 0)
 		return 0;
@@ -845,7 +845,7 @@ static int keep_lock(const char *name, uint32_t id, int keep)
 }
 
 /* The lock a -k child holds for kernel session sid (keep_session()) */
-#define SESSION_LOCK "/run/iscsi-init-k.session%u.lock"
+#define SESSION_LOCK "session"
 
 /* The kernel session that is the plan's session i, or NO_SID. */
 static uint32_t session_find(unsigned i)
@@ -1071,14 +1071,14 @@ static int keep_path(unsigned i)
 	const struct plan_session *s = &G.plan.session[i];
 	md5_ctx_t ctx;
 	uint32_t id[4];
-	char at[PLAN_PORTALSTRLEN];
+	char at[PLAN_PORTALSTRLEN],
+		buf[sizeof(s->name) + sizeof(at) + PLAN_IFNAMSIZ];
 
 	md5_begin(&ctx);
-	md5_hash(&ctx, s->name, strlen(s->name) + 1);
-	md5_hash(&ctx, portal_str(&s->ip, s->port, at), strlen(at) + 1);
-	md5_hash(&ctx, G.plan.nic[s->nic].label, strlen(G.plan.nic[s->nic].label));
+	md5_hash(&ctx, buf, sprintf(buf, "%s%c%s%c%s", s->name, 0,
+		portal_str(&s->ip, s->port, at), 0, G.plan.nic[s->nic].label));
 	md5_end(&ctx, id);
-	return keep_lock("/run/iscsi-init-k.path%08x.lock", id[0], 1);
+	return keep_lock("path", id[0], 1);
 }
 
 /* Session i's connection was lost (why: said in its line): log it in
@@ -1218,30 +1218,29 @@ void login_keeper(void)
 			} else if (r[i].down && r[i].down + RECOVERY_TMO * 1000 < next) {
 				next = r[i].down + RECOVERY_TMO * 1000;
 			}
-			if (!r[i].due || r[i].pid)
-				continue;
-			if (r[i].due <= now) {
-				keeper_check_iscsid();
-				if (found_sid)
-					found_sid[i] = NO_SID;
-				fflush_all();
-				r[i].pid = xfork();
-				if (r[i].pid == 0) {
-					/* a long outage: its reason on tries 1, 2, 4, 8 ...
-					 * (r[i].tries have failed: this is try tries + 1) */
-					unsigned t = r[i].tries + 1;
+			if (r[i].due && !r[i].pid) {
+				if (r[i].due <= now) {
+					keeper_check_iscsid();
+					if (found_sid)
+						found_sid[i] = NO_SID;
+					fflush_all();
+					r[i].pid = xfork();
+					if (r[i].pid == 0) {
+						/* a long outage: its reason on tries 1, 2,
+						 * 4, 8 ... (r[i].tries have failed: this is
+						 * try tries + 1) */
+						unsigned t = r[i].tries + 1;
 
-					quiet = t & (t - 1);
-					log_in(i, r[i].sid, r[i].cid, k->handle);
+						quiet = t & (t - 1);
+						log_in(i, r[i].sid, r[i].cid, k->handle);
+					}
+				} else if (r[i].due < next) {
+					next = r[i].due;
 				}
-			} else if (r[i].due < next) {
-				next = r[i].due;
 			}
+			if (r[i].pid && next > now + 100)
+				next = now + 100;	/* a child runs: look for its end */
 		}
-		for (i = 0; i < G.plan.nr_sessions && !r[i].pid; i++)
-			;
-		if (i < G.plan.nr_sessions && next > now + 100)
-			next = now + 100;	/* a child runs: look for its end */
 		n = nl_read(k, next - now, -1);
 		if (n < 0 && errno != ENOBUFS)
 			_exit(EXIT_FAILURE);
