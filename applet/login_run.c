@@ -364,11 +364,11 @@ static unsigned login_exchange(struct kconn *k, const uint8_t *req,
 		return 0;
 	}
 	if (rc != 0) {
-		*why = "the kernel could not send the login request";
+		*why = "the kernel refused the Login Request";
 		return 0;
 	}
 	if (!k->early_len) {
-		*why = "the target closed the connection during the login";
+		*why = "the target closed the connection";
 		return 0;
 	}
 	return k->early_len;
@@ -606,7 +606,7 @@ static int converse(struct kconn *k, const struct plan_session *s,
 			else if (parse_target_address(c->redirect, redirect, rport) == 0)
 				return -1;	/* follow it */
 			else
-				more = ", to a TargetAddress that is no IP address and port";
+				more = ", to no IP address and port";
 		}
 		if (more)
 			snprintf(err + strlen(err), sizeof(err) - strlen(err), more,
@@ -680,15 +680,14 @@ static int kconn_open(struct kconn *k, const struct plan_session *s,
 	free(h);
 	k->nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ISCSI_PROTO);
 	if (!k->handle || k->nl < 0) {
-		login_error(s, "login", "no iSCSI transport: is the iscsi_tcp "
-			"module loaded?");
+		login_error(s, "login", "no iscsi_tcp transport (module not loaded?)");
 		return EXIT_NO_TRANSPORT;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.nl_family = AF_NETLINK;
 	sa.nl_groups = 1 << (NL_GRP_ISCSID - 1);
 	if (bind(k->nl, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		login_error(s, "login", "can't bind the NETLINK_ISCSI socket");
+		login_error(s, "login", "can't bind NETLINK_ISCSI");
 		return EXIT_NO_TRANSPORT;
 	}
 	setsockopt_SOL_SOCKET_int(k->nl, SO_RCVBUF, 256 * 1024);
@@ -705,7 +704,7 @@ static int bind_conn(struct kconn *k, const struct plan_session *s)
 	if (kcall(k, UEV_BIND_CONN, BB_BIG_ENDIAN ? 0 : k->sock,
 			BB_BIG_ENDIAN ? k->sock : 0, 1, NULL) != 0
 	 || session_params(k, s, ibft_addr_str(&s->ip, pip)) != 0) {
-		login_error(s, "login", "the kernel could not bind the connection");
+		login_error(s, "login", "the kernel refused the connection");
 		return EXIT_RETRY;
 	}
 	return 0;
@@ -744,7 +743,7 @@ static int create_session(struct kconn *k, const struct plan_session *s)
 			? CMDS_MAX << 16 | QUEUE_DEPTH : QUEUE_DEPTH << 16 | CMDS_MAX,
 			0, NULL) != 0
 	 || kcall(k, UEV_CREATE_CONN, 0, 0, 0, NULL) != 0) {
-		login_error(s, "login", "the kernel could not create a session");
+		login_error(s, "login", "the kernel refused a new session");
 		return EXIT_RETRY;
 	}
 	return 0;
@@ -905,7 +904,7 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 		} else {
 			login_error(s, "login", failed
 				? "its connection failed; a -k child logs it in again"
-				: "another login of this session is going on");
+				: "another iscsi-init logs it in");
 			_exit(EXIT_RETRY);
 		}
 	}
@@ -1202,7 +1201,7 @@ void login_keeper(void)
 			for (i = 0; i < G.plan.nr_sessions; i++) {
 				if (r[i].sid != NO_SID && !r[i].pid && !r[i].due
 				 && conn_failed(r[i].sid, r[i].cid))
-					keep_lost(&r[i], i, "its state in sysfs is failed");
+					keep_lost(&r[i], i, "failed in sysfs");
 			}
 		}
 		if (check < next)
