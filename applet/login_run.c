@@ -663,21 +663,47 @@ static int login_conv_setup(struct login_conv *c, const struct plan_session *s,
 	return 0;
 }
 
-/* k's netlink socket; the transport's handle is handle, or (0) read from
- * sysfs.  0, or an exit status after a line. */
+/* /sys, opened once: the resident child opens it before switch_root
+ * moves it away, and finds it there all the same (-1: not open yet) */
+static int sys_dir = -1;
+
+/* path, relative to /sys, opened with flags.  An fd, or -1. */
+static int sysfs_open(const char *path, int flags)
+{
+	if (sys_dir < 0)
+		sys_dir = open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return openat(sys_dir, path, flags);
+}
+
+enum { ATTR_MAX = IBFT_NAME_MAX + 2 };	/* a sysfs file's bytes we read */
+
+/* sysfs file path (relative to /sys) as a string (trailing newline
+ * dropped) into v (ATTR_MAX bytes); "" when absent. */
+static char *sysfs_read(const char *path, char *v)
+{
+	int n = sysfs_open(path, O_RDONLY);
+
+	if (n >= 0)
+		n = read_close(n, v, ATTR_MAX - 1);
+	if (n < 0)
+		n = 0;
+	v[n] = '\0';
+	*strchrnul(v, '\n') = '\0';
+	return v;
+}
+
+/* k (zeroed)'s netlink socket; the transport's handle is handle, or (0)
+ * read from sysfs.  0, or an exit status after a line. */
 static int kconn_open(struct kconn *k, const struct plan_session *s,
 		uint64_t handle)
 {
 	struct sockaddr_nl sa;
-	char *h = NULL;
+	char v[ATTR_MAX];
 
-	memset(k, 0, offsetof(struct kconn, early));
 	k->sock = -1;
 	k->sid = NO_SID;
-	if (!handle)
-		h = xmalloc_open_read_close("/sys/class/iscsi_transport/tcp/handle", NULL);
-	k->handle = h ? strtoull(h, NULL, 10) : handle;
-	free(h);
+	k->handle = handle ? handle : strtoull(sysfs_read(
+		"class/iscsi_transport/tcp/handle", v), NULL, 10);
 	k->nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ISCSI_PROTO);
 	if (!k->handle || k->nl < 0) {
 		login_error(s, "login", "no iscsi_tcp transport (module not loaded?)");
@@ -749,41 +775,19 @@ static int create_session(struct kconn *k, const struct plan_session *s)
 	return 0;
 }
 
-/* /sys, opened once: the resident child opens it before switch_root
- * moves it away, and finds it there all the same (-1: not open yet) */
-static int sys_dir = -1;
-
-/* path, relative to /sys, opened with flags.  An fd, or -1. */
-static int sysfs_open(const char *path, int flags)
-{
-	if (sys_dir < 0)
-		sys_dir = open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return openat(sys_dir, path, flags);
-}
-
-enum { ATTR_MAX = IBFT_NAME_MAX + 2 };	/* an attribute's bytes we read */
-
 /* Attribute name of kernel session sid (cid < 0) or of its connection
  * cid in sysfs, as a string (trailing newline dropped) into v (ATTR_MAX
  * bytes); "" when absent. */
 static char *iscsi_attr(uint32_t sid, int cid, const char *name, char *v)
 {
 	char path[96];
-	int n;
 
 	if (cid < 0)
 		sprintf(path, "class/iscsi_session/session%u/%s", sid, name);
 	else
 		sprintf(path, "class/iscsi_connection/connection%u:%u/%s", sid, cid,
 			name);
-	n = sysfs_open(path, O_RDONLY);
-	if (n >= 0)
-		n = read_close(n, v, ATTR_MAX - 1);
-	if (n < 0)
-		n = 0;
-	v[n] = '\0';
-	*strchrnul(v, '\n') = '\0';
-	return v;
+	return sysfs_read(path, v);
 }
 
 /* Is kernel session sid the plan's session i: its target name, portal
