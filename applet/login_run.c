@@ -855,17 +855,17 @@ static uint32_t session_find(unsigned i)
 {
 	struct dirent *de;
 	int fd = sysfs_open("class/iscsi_session", O_RDONLY | O_DIRECTORY);
-	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *dir = fdopendir(fd);	/* NULL for -1 */
 	unsigned sid, found = NO_SID;
 
-	if (fd >= 0 && !dir)
+	if (!dir) {
 		close(fd);
-
-	while (dir && found == NO_SID && (de = readdir(dir)) != NULL)
+		return found;
+	}
+	while (found == NO_SID && (de = readdir(dir)) != NULL)
 		if (sscanf(de->d_name, "session%u", &sid) == 1 && session_is(sid, i))
 			found = sid;
-	if (dir)
-		closedir(dir);
+	closedir(dir);
 	return found;
 }
 
