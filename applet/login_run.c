@@ -454,7 +454,7 @@ static void iface_name(char *buf, const struct plan_session *s)
 /* The session's identity as open-iscsi keeps it, so that the real root's
  * iscsid finds it in sysfs and takes it over. */
 static int session_params(struct kconn *k, const struct plan_session *s,
-		const char *portal_ip)
+		const struct login_conv *c)
 {
 	/* numbers: open-iscsi's defaults (recovery, abort, LU and target
 	 * reset timeouts; NOP-Out timeout and interval), in seconds */
@@ -463,21 +463,24 @@ static int session_params(struct kconn *k, const struct plan_session *s,
 		{ P_LU_RESET_TMO, RESET_TMO }, { P_TGT_RESET_TMO, RESET_TMO },
 		{ P_PING_TMO, NOOP_TIMEOUT }, { P_RECV_TMO, NOOP_INTERVAL },
 	};
+	/* names and CHAP credentials: as login_conv_setup() put them into
+	 * c, from c->initiator to c->secret_in */
 	static const uint8_t str_id[] = {
-		P_TARGET_NAME, P_PERSISTENT_ADDRESS, P_USERNAME, P_PASSWORD,
-		P_USERNAME_IN, P_PASSWORD_IN, P_IFACE_NAME, P_INITIATOR_NAME,
+		P_INITIATOR_NAME, P_TARGET_NAME, P_USERNAME, P_PASSWORD,
+		P_USERNAME_IN, P_PASSWORD_IN,
 	};
 	const struct plan_nic *n = &G.plan.nic[s->nic];
-	char iface[PLAN_IFNAMSIZ + 16];
-	const char *str[] = {
-		s->name, portal_ip, s->chap_name, s->chap_secret,
-		s->rchap_name, s->rchap_secret, iface, G.plan.initiator,
-	};
+	const char *const *str = &c->initiator;
+	char iface[PLAN_IFNAMSIZ + 16], ip[PLAN_ADDRSTRLEN];
 	unsigned i;
 	int rc = (n->dev[0] ? set_host_netdev(k, n->dev) : 0)
-		| set_num(k, P_PERSISTENT_PORT, s->port);
+		| set_num(k, P_PERSISTENT_PORT, s->port)
+		| set_param(k, P_PERSISTENT_ADDRESS, ibft_addr_str(&s->ip, ip));
 
+	BUILD_BUG_ON(offsetof(struct login_conv, secret_in)
+		!= offsetof(struct login_conv, initiator) + 5 * sizeof(char *));
 	iface_name(iface, s);
+	rc |= set_param(k, P_IFACE_NAME, iface);
 	for (i = 0; i < ARRAY_SIZE(str_id); i++)
 		rc |= set_param(k, str_id[i], str[i]);
 	for (i = 0; i < ARRAY_SIZE(num); i++)
@@ -722,14 +725,13 @@ static int kconn_open(struct kconn *k, const struct plan_session *s,
 
 /* Bind k's connected socket to its connection; then the session's
  * parameters.  0, or an exit status after a line. */
-static int bind_conn(struct kconn *k, const struct plan_session *s)
+static int bind_conn(struct kconn *k, const struct plan_session *s,
+		const struct login_conv *c)
 {
-	char pip[PLAN_ADDRSTRLEN];
-
 	/* transport_eph (64 bits): the socket; then is_leading */
 	if (kcall(k, UEV_BIND_CONN, BB_BIG_ENDIAN ? 0 : k->sock,
 			BB_BIG_ENDIAN ? k->sock : 0, 1, NULL) != 0
-	 || session_params(k, s, ibft_addr_str(&s->ip, pip)) != 0) {
+	 || session_params(k, s, c) != 0) {
 		login_error(s, "login", "the kernel refused the connection");
 		return EXIT_RETRY;
 	}
@@ -938,11 +940,12 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 		}
 		if (!recover)
 			rc = create_session(k, s);
+		if (!rc && login_conv_setup(c, s, k->sid))
+			rc = EXIT_LOGIN_FINAL;
 		if (!rc)
-			rc = bind_conn(k, s);
+			rc = bind_conn(k, s, c);
 		if (!rc)
-			rc = login_conv_setup(c, s, k->sid) ? EXIT_LOGIN_FINAL
-				: converse(k, s, c, &ip, &port, redirects);
+			rc = converse(k, s, c, &ip, &port, redirects);
 		if (rc >= 0)
 			break;
 		/* redirected to ip:port: a new connection (and, for a new
