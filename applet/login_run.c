@@ -233,8 +233,8 @@ static void nl_event(struct kconn *k, const struct iscsi_uevent *ev,
 		len -= sizeof(*ev);
 		if (len > sizeof(k->early) - 4)
 			len = sizeof(k->early) - 4;
-		memset(k->early, 0, sizeof(k->early));
 		memcpy(k->early, ev + 1, len);
+		memset(k->early + len, 0, 4);
 		k->early_len = (len + 3) & ~3u;	/* the data segment's padding */
 	}
 }
