@@ -526,23 +526,18 @@ static smallint quiet;
  * session it brought up, one a session (shared memory: sysfs may not
  * tell, its attributes come a moment later); NULL elsewhere */
 static uint32_t *found_sid;
-/* the portal a redirect led to (family 0: none), for error lines */
-static struct ibft_addr moved_ip;
-static unsigned moved_port;
+/* the portal a redirect led to ("": none), for error lines */
+static char moved[PLAN_PORTALSTRLEN + 20];	/* " (redirected to IP:PORT)" */
 
 /* "iscsi-init: target0: iqn... at 10.0.2.100:3260 via eth0: login: WHY" */
 static void login_error(const struct plan_session *s, const char *what,
 		const char *why)
 {
 	const struct plan_nic *n = &G.plan.nic[s->nic];
-	char at[PLAN_PORTALSTRLEN], moved[PLAN_PORTALSTRLEN + 20];
+	char at[PLAN_PORTALSTRLEN];
 
 	if (quiet)
 		return;
-	moved[0] = '\0';
-	if (moved_ip.family)
-		sprintf(moved, " (redirected to %s)",
-			portal_str(&moved_ip, moved_port, at));
 	bb_error_msg("%s: %s at %s%s via %s: %s: %s", s->label, s->name,
 		portal_str(&s->ip, s->port, at), moved,
 		n->dev[0] ? n->dev : n->label, what, why);
@@ -888,7 +883,7 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 	unsigned port = s->port, redirects = 0;
 	int recover = sid != NO_SID, rc;
 	const char *why;
-	char path[64];
+	char path[64], at[PLAN_PORTALSTRLEN];
 
 	/* Logged in already (iscsi-init run twice): as iscsistart's "session
 	 * exists", that is the session.  One whose connection failed (its
@@ -957,8 +952,7 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 			teardown(k);
 		}
 		redirects++;
-		moved_ip = ip;
-		moved_port = port;
+		sprintf(moved, " (redirected to %s)", portal_str(&ip, port, at));
 		rc = 0;
 	}
 	if (rc && !recover)
