@@ -414,22 +414,20 @@ static int tcp_connect(const struct ibft_addr *ip, unsigned port,
 	int fd, one = 1;
 
 	fd = socket(to.sa.sa_family, SOCK_STREAM, 0);
-	if (fd < 0)
-		goto fail;
-	if (dev && dev[0])
-		setsockopt_bindtodevice(fd, dev);
-	if (src && bind(fd, &from.sa, to_sa(&from, src, 0, dev)) != 0)
-		goto fail;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, &to.sa, len) == 0)
-		return fd;
-	if (errno == EINPROGRESS)	/* the time ran out */
-		errno = ETIMEDOUT;
- fail:
+	if (fd >= 0) {
+		if (dev && dev[0])
+			setsockopt_bindtodevice(fd, dev);
+		if (!src || bind(fd, &from.sa, to_sa(&from, src, 0, dev)) == 0) {
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+			if (connect(fd, &to.sa, len) == 0)
+				return fd;
+			if (errno == EINPROGRESS)	/* the time ran out */
+				errno = ETIMEDOUT;
+		}
+	}
 	*why = strerror(errno);
-	if (fd >= 0)
-		close(fd);
+	close(fd);	/* -1: nothing */
 	return -1;
 }
 
