@@ -115,12 +115,19 @@ int configure_nic(unsigned i)
 static void start_session(unsigned i)
 {
 	struct plan_argv a;
+	char algs[24], *shown = NULL;
 	pid_t pid;
 
-	/* the built-in login shows as a comment with iscsistart's words */
+	/* the built-in login shows as a comment with iscsistart's words,
+	 * and the CHAP algorithms it offers */
 	iscsistart_argv(&a, &G.plan, &G.plan.session[i],
 		G.prog ? G.prog : "login", 1);
-	if (!show_step(G.prog ? NULL : "#", a.argv, NULL)) {
+	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN && !G.prog
+	 && G.plan.session[i].chap_secret[0]) {
+		login_chap_shown(algs, sizeof(algs));
+		shown = algs;
+	}
+	if (!show_step(G.prog ? NULL : "#", a.argv, shown)) {
 		G.sst[i].state = SESS_OK;	/* planned */
 		return;
 	}

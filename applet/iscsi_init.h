@@ -152,7 +152,8 @@ void netdev_events_drain(void);
 
 /*** run.c: print or do ***/
 /* The one place that decides: with -n print the step as a shell command
- * line (cmd, then argv's words quoted as needed, then redir as it is),
+ * line (cmd, then argv's words quoted as needed, then redir as it is:
+ * a redirection, or the rest of a comment),
  * with -v print it after "+ " and do it, else only do it.  cmd and redir
  * may be NULL.  Returns 1 when the caller is to do the step (no -n). */
 int show_step(const char *cmd, char **argv, const char *redir);
@@ -213,6 +214,10 @@ void dhcp_stop(unsigned i);
  * into G.chap.  0, or -1 for an unknown one, one named twice, or more
  * than four. */
 int login_chap_list(const char *list);
+/* "CHAP_A=7,5": the CHAP_A values the built-in login offers (-A, or MD5
+ * alone), in order, into out (size bytes, at least 24: the four fit),
+ * for -n and -v to show. */
+void login_chap_shown(char *out, size_t size);
 /* In a child of the executor: log session i in through the kernel's
  * iSCSI transport (RFC 7143 login, CHAP from the plan), start it and
  * scan its LUNs in a child of its own, out of the process group, which

@@ -136,7 +136,10 @@ static void dig(const void *parts[], const size_t lens[], unsigned n,
 	else	/* sha256_end() is sha1_end() */
 		len = (which == CHAP_MD5 ? md5_end : sha1_end)(&t.ctx.md, t.res);
 	memcpy(out, t.res, len);
+	/* the state has hashed the secret: wipe it, and keep the compiler
+	 * from dropping the dead store */
 	memset(&t, 0, sizeof(t));
+	__asm__ __volatile__("" : : "r"(&t) : "memory");
 }
 
 static void h_md5(const void *p[], const size_t l[], unsigned n, uint8_t *o)
@@ -196,6 +199,13 @@ int login_chap_list(const char *list)
 		return -1;
 	G.nr_chap = n;
 	return 0;
+}
+
+void login_chap_shown(char *out, size_t size)
+{
+	strcpy(out, "CHAP_A=");
+	chap_a_offer(G.nr_chap ? G.chap : hashes, G.nr_chap ? G.nr_chap : 1,
+		out + 7, size - 7);
 }
 
 /* ---- NETLINK_ISCSI ---- */
@@ -279,7 +289,8 @@ static int kcall(struct kconn *k, unsigned type, uint32_t a, uint32_t b,
 		len = strlen(data) + 1;
 		w[type == UEV_SET_PARAM ? 1 : 2] = len;
 	}
-	memcpy(ev + 1, data, len);
+	if (len)
+		memcpy(ev + 1, data, len);
 	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*ev)) + len;
 	/* unconnected, a netlink socket sends to the kernel */
 	rc = send(k->nl, nh, nh->nlmsg_len, 0) < 0 ? -errno : 0;
