@@ -214,6 +214,15 @@ static int name_usable(const char *what, const char *field, const char *name,
 	return rc >= 0;
 }
 
+/* n's VLAN id (802.1Q): the TCI's low 12 bits; 0, no VLAN, also for
+ * 4095, which 802.1Q reserves (a firmware's 0xffff for "none"). */
+static unsigned vlan_id(const struct ibft_nic *n)
+{
+	unsigned vid = n->vlan & 0xfff;
+
+	return vid == 0xfff ? 0 : vid;
+}
+
 /* The plan NIC already made for the port table NIC n describes (EDK2
  * writes one NIC structure per boot attempt): the same MAC (or, without
  * one, PCI function), VLAN and address (whatever their prefixes say), or
@@ -229,7 +238,7 @@ static int same_port(const struct plan *p, const struct ibft_nic *n)
 
 		if (memcmp(n->mac, o->mac, 6) != 0
 		 || (memcmp(n->mac, zero, 6) == 0 && n->pci_bdf != o->pci_bdf)
-		 || (n->vlan & 0xfff) != o->vlan_id)
+		 || vlan_id(n) != o->vlan_id)
 			continue;
 		/* two DHCP attempts: one DHCP client (an IPv6 address is
 		 * the table's own, see plan_from_ibft()) */
@@ -291,7 +300,10 @@ unsigned plan_from_ibft(struct plan *p, const struct ibft_table *t,
 		snprintf(pn->label, sizeof(pn->label), "ethernet%u", n->index);
 		memcpy(pn->mac, n->mac, 6);
 		pn->pci_bdf = n->pci_bdf;
-		pn->vlan_id = n->vlan & 0xfff;
+		pn->vlan_id = vlan_id(n);
+		if ((n->vlan & 0xfff) == 0xfff)
+			say(report, ctx, "%s: vlan: 0x%04x is VLAN 4095, which IEEE "
+				"802.1Q reserves; no VLAN used", pn->label, n->vlan);
 		pn->prefix = n->prefix;
 		pn->boot = !!(n->flags & IBFT_FL_BOOT);
 		pn->origin = n->origin;

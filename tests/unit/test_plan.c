@@ -300,6 +300,21 @@ static void dns_servers_boot_nic_first_without_duplicates(void **state)
 	assert_string_equal(plan.hostname, "first");
 }
 
+static void vlan_4095_is_no_vlan(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 3)->vlan = 0xffff;
+	target(0, 0, "10.1.0.10", 3);
+	build();
+	assert_int_equal(plan.nic[0].vlan_id, 0);
+	assert_string_equal(warnings, "ethernet0: vlan: 0xffff is VLAN 4095, "
+		"which IEEE 802.1Q reserves; no VLAN used\n");
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: addr add 10.1.0.2/24 dev eth0\n"
+		"4: route add default via 10.1.0.1 dev eth0\n");
+}
+
 static void port_zero_means_3260(void **state)
 {
 	(void)state;
@@ -836,6 +851,7 @@ int main(void)
 		cmocka_unit_test_setup(dns_servers_boot_nic_first_without_duplicates, setup),
 		cmocka_unit_test_setup(port_zero_means_3260, setup),
 		cmocka_unit_test_setup(vlan_nic_commands_and_their_undo, setup),
+		cmocka_unit_test_setup(vlan_4095_is_no_vlan, setup),
 		cmocka_unit_test_setup(ipv6_nic_and_off_link_target, setup),
 		cmocka_unit_test_setup(ipv6_dhcp_origin_nic_uses_the_table, setup),
 		cmocka_unit_test_setup(subnet_membership_at_the_edges, setup),
