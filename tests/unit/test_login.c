@@ -742,6 +742,24 @@ static void mutual_chap_configured_but_target_chooses_none_fails(void **state)
 		LOGIN_STATUS_FINAL, "mutual CHAP");
 }
 
+/* Trial 14: with mutual CHAP the first request offers AuthMethod=CHAP,None;
+ * a target taking None is refused, but the line must not say None was
+ * "not offered" (it was): it should say it is refused because mutual CHAP
+ * is configured. */
+static void mutual_chap_none_refusal_does_not_contradict_the_offer(void **state)
+{
+	int offered_none;
+
+	(void)state;
+	mutual();
+	begin();
+	offered_none = strstr(req_value("AuthMethod"), "None") != NULL;
+	expect_failure(RESPOND(SEC_T, "AuthMethod=None\0TargetPortalGroupTag=1"),
+		LOGIN_STATUS_FINAL, "mutual CHAP");
+	if (offered_none && strstr(S.err, "not offered"))
+		fail_msg("AuthMethod=None was offered, yet the line says '%s'", S.err);
+}
+
 /* ---- 6. status classes ---- */
 
 struct status_case {
@@ -1339,6 +1357,7 @@ int main(void)
 		T(mutual_chap_without_the_target_answer_fails),
 		T(mutual_chap_challenge_equal_to_the_targets_is_retried),
 		T(mutual_chap_configured_but_target_chooses_none_fails),
+		T(mutual_chap_none_refusal_does_not_contradict_the_offer),
 		T(each_status_class_ends_the_login_as_it_says),
 		T(authentication_failure_after_chap_is_final),
 		T(redirect_in_the_operational_stage_names_the_address),
