@@ -540,6 +540,36 @@ static void hostile_values_are_dropped_not_used(void **state)
 	assert_null(strchr(err, '\033'));
 }
 
+/* Trial 14: option 15 holding several names next to an option 119: the
+ * search list is 119's (plan.h: option 119, else 15), so the warning must
+ * not say option 15 was "taken as the search list". */
+static void option_15_list_beside_119_is_not_said_taken(void **state)
+{
+	size_t n;
+
+	(void)state;
+	n = record(rec, "ip=10.1.0.50", PK(O(15, "corp.lan other.lan"),
+		O(119, "\x07" "example" "\x03" "lan" "\x00")), NULL);
+	assert_int_equal(parse(n), 0);
+	assert_string_equal(l.search, "example.lan");
+	if (strstr(warnings, "taken as the search list"))
+		fail_msg("option 119 is the search list, yet: %s", warnings);
+}
+
+/* Trial 14: one name with a trailing space (as dnsmasq sends
+ * "--dhcp-option=15,example.lan "): not "several names". */
+static void option_15_one_name_and_a_space_is_not_several(void **state)
+{
+	size_t n;
+
+	(void)state;
+	n = record(rec, "ip=10.1.0.50", PK(O(15, "example.lan ")), NULL);
+	assert_int_equal(parse(n), 0);
+	assert_string_equal(l.domain, "example.lan");
+	if (strstr(warnings, "several names"))
+		fail_msg("one name, yet: %s", warnings);
+}
+
 /* Without a subnet option the prefix is the address's class, as the
  * kernel gives an address set without a mask; mask=0 is a real /0. */
 static void no_subnet_option_means_the_class(void **state)
@@ -683,6 +713,8 @@ int main(void)
 		cmocka_unit_test(option_175_chap),
 		cmocka_unit_test(options_joined_and_in_file_and_sname),
 		cmocka_unit_test(a_damaged_message_record_is_an_error),
+		cmocka_unit_test(option_15_list_beside_119_is_not_said_taken),
+		cmocka_unit_test(option_15_one_name_and_a_space_is_not_several),
 		cmocka_unit_test(net_conf_in_klibc_format_safe_to_source),
 		cmocka_unit_test(dns_query_then_answer),
 		cmocka_unit_test(dns_rejects_bad_names_and_loops),
