@@ -465,7 +465,7 @@ static void string_options(struct lease *l, const uint8_t *m, size_t n,
 		const struct rep *r)
 {
 	uint8_t v[LEASE_PACKET_MAX];
-	char why[128];
+	char why[128], text[sizeof(l->domain)];
 	struct rootpath rp;
 	int k;
 
@@ -480,30 +480,29 @@ static void string_options(struct lease *l, const uint8_t *m, size_t n,
 		l->hostname[0] = '\0';
 	}
 
-	/* One name (RFC 2132).  Several (ISC's dhcpd and Windows' servers
-	 * are set up so) are taken as the search list, as dhclient's and
-	 * udhcpc's scripts write them to resolv.conf. */
-	k = dhcp_option(m, n, OPT_DOMAIN, v, sizeof(v));
-	if (text_value(v, k, l->domain, DNS_NAME_MAX + 1, r,
-			"option 15 (domain name)", 0) > 0
-	 && !dns_name_ok(l->domain, strlen(l->domain))) {
-		char text[sizeof(l->domain)];
-		const char *cut;
-
-		strcpy(text, l->domain);
-		l->domain[0] = '\0';
-		if (!strpbrk(text, " ,") || text_names(l->domain, text, &cut)) {
-			warn(r, "option 15 (domain name): '%.64s' is not a domain "
-				"name; ignored", text);
-			l->domain[0] = '\0';
-		} else {
-			warn(r, "option 15 (domain name): '%.64s' is several names; "
-				"taken as the search list", text);
-		}
-	}
-
 	k = dhcp_option(m, n, OPT_SEARCH, v, sizeof(v));
 	search_list(l, v, k, r);
+
+	/* One name (RFC 2132), spaces around it dropped.  Several (ISC's
+	 * dhcpd and Windows' servers are set up so) are the search list
+	 * when there is no option 119, as dhclient's and udhcpc's scripts
+	 * write them to resolv.conf. */
+	k = dhcp_option(m, n, OPT_DOMAIN, v, sizeof(v));
+	if (text_value(v, k, text, sizeof(l->domain) - 1, r,
+			"option 15 (domain name)", 0) > 0) {
+		const char *cut, *more = strlen(text) > 64 ? "..." : "";
+
+		l->domain[0] = '\0';
+		if (text_names(l->domain, text, &cut)) {
+			warn(r, "option 15 (domain name): '%.64s%s' is not a domain "
+				"name; ignored", text, more);
+			l->domain[0] = '\0';
+		} else if (strchr(l->domain, ' ')) {
+			warn(r, "option 15 (domain name): '%.64s%s' is several names; "
+				"%s", text, more, l->search[0] ? "option 119 is the "
+				"search list" : "taken as the search list");
+		}
+	}
 
 	k = dhcp_option(m, n, OPT_INITIATOR, v, sizeof(v));
 	if (text_value(v, k, l->initiator, IBFT_NAME_MAX, r,

@@ -194,10 +194,11 @@ static long security(struct login_conv *c, const struct login_rsp *r,
 			break;
 		}
 		if (!chap(c) || !text_is(am, aml, "CHAP"))
-			return fail(c, LF_TGT "AuthMethod=%s: not offered (%s%s)",
+			return fail(c, LF_TGT "AuthMethod=%s: %s",
 				am ? text_plain(shown, sizeof(shown), am, aml) : "",
-				chap(c) ? "CHAP,None" : "None",
-				mutual(c) ? "; mutual CHAP is configured" : "");
+				text_is(am, aml, "None")	/* mutual CHAP */
+				? "no CHAP, but mutual CHAP is configured"
+				: chap(c) ? "not offered (CHAP,None)" : "not offered (None)");
 		if (!r->transit) {
 			char offer[32];
 
