@@ -443,7 +443,9 @@ static unsigned long long next_deadline(void)
 
 /* --- What came of it ------------------------------------------------- */
 
-static void session_result(unsigned i)
+/* Session i's line; keeper: a -k resident child will run, which tries
+ * again what did not come up (unless refused for good). */
+static void session_result(unsigned i, int keeper)
 {
 	const struct plan_session *s = &G.plan.session[i];
 	char at[PLAN_PORTALSTRLEN], buf[48];
@@ -464,12 +466,18 @@ static void session_result(unsigned i)
 				src ? ibft_addr_str(src, ip) : "no address");
 		return;
 	}
-	session_warning(i, session_why(i, buf), "");
+	session_warning(i, session_why(i, buf),
+		keeper && session_retryable(i) ? "; -k keeps trying" : "");
 }
 
 static void nic_result(unsigned i)
 {
 	const struct plan_nic *n = &G.plan.nic[i];
+	/* " on eth0" for a table's NIC; a -i interface is named already */
+	char on[PLAN_IFNAMSIZ + 4] = "";
+
+	if (strcmp(n->label, n->ifname) != 0)
+		sprintf(on, " on %s", n->ifname);
 
 	switch (G.nst[i].state) {
 	case NIC_FIND:
@@ -486,15 +494,14 @@ static void nic_result(unsigned i)
 				n->pci_bdf >> 8, (n->pci_bdf >> 3) & 31, n->pci_bdf & 7);
 		break;
 	case NIC_CARRIER:
-		bb_error_msg("warning: %s: no link on %s", n->label, n->ifname);
+		bb_error_msg("warning: %s: no link%s", n->label, on);
 		break;
 	case NIC_DAD:
 		bb_error_msg("warning: %s: ip-addr: still tentative on %s "
 			"(duplicate address detection)", n->label, n->dev);
 		break;
 	case NIC_DHCP:
-		bb_error_msg("warning: %s: no DHCP lease on %s in time", n->label,
-			n->ifname);
+		bb_error_msg("warning: %s: no DHCP lease%s in time", n->label, on);
 		if (ENABLE_FEATURE_ISCSI_INIT_DHCP)
 			dhcp_stop(i);
 		break;
@@ -586,10 +593,11 @@ int execute(void)
 		for (i = 0; ENABLE_FEATURE_ISCSI_INIT_DHCP && i < G.plan.nr_nics; i++)
 			dhcp_stop(i);
 	}
-	for (i = 0; i < G.plan.nr_sessions; i++) {
-		session_result(i);
+	for (i = 0; i < G.plan.nr_sessions; i++)
 		ok += G.sst[i].state == SESS_OK;
-	}
+	for (i = 0; i < G.plan.nr_sessions; i++)
+		session_result(i, ok && ENABLE_FEATURE_ISCSI_INIT_LOGIN
+			&& (G.opts & OPT_k) && !G.prog && !(G.opts & OPT_n));
 	for (i = 0; i < G.plan.nr_nics; i++)
 		nic_result(i);
 	if (G.opts & OPT_n)

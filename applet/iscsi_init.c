@@ -142,6 +142,9 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN && algs && login_chap_list(algs) != 0)
 		bb_error_msg_and_die("-A: %s: CHAP algorithms are md5, sha1, sha256, "
 			"sha3-256 (or 5-8), each once", algs);
+	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN && algs && G.prog)
+		bb_simple_error_msg("warning: -A is for the built-in login; -x's "
+			"program does its own CHAP");
 	/* -s shows what -p prints; -d says which DHCP: without them, no use */
 	if (((G.opts & OPT_s) && !(G.opts & OPT_p))
 	 || ((G.opts & OPT_d) && !(G.opts & OPT_i)))

@@ -18,6 +18,7 @@
 #include <netinet/tcp.h>
 #include <net/if.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/un.h>
 #include "iscsi_init.h"
 #include "login.h"
@@ -85,6 +86,7 @@ enum {
 	EXIT_RETRY = 8,		/* ISCSI_ERR_TRANS_TIMEOUT: try again */
 	EXIT_NO_TRANSPORT = 12,	/* ISCSI_ERR_TRANS_NOT_FOUND */
 	EXIT_LOGIN_FINAL = 24,	/* ISCSI_ERR_LOGIN_AUTH_FAILED */
+	ISCSI_ERR_TCP_CONN_CLOSE = 1020,	/* the kernel's enum iscsi_err */
 };
 
 /* Session defaults as open-iscsi's iscsid.conf has them. */
@@ -360,6 +362,25 @@ static int set_num(struct kconn *k, unsigned param, unsigned value)
 	return set_param(k, param, num);
 }
 
+/* What the kernel's enum iscsi_err (include/scsi/iscsi_if.h) says of a
+ * failed connection, for the errors a lost target gives. */
+static const char *conn_error_str(uint32_t err)
+{
+	static const char str[] ALIGN1 = "error\0protocol error\0"
+		"connection failed\0digest error\0send failed\0"
+		"TCP connection closed\0SCSI error handling reset the session\0"
+		"NOP-Out timed out\0";
+	/* 1001-1007 (ISCSI_ERR_DATASN .. ISCSI_ERR_AHSLEN) are protocol
+	 * errors, too.  4 bits an error from 1008 (ISCSI_ERR_PROTO) to 1022
+	 * (ISCSI_ERR_NOP_TIMEDOUT): which of str; 1011 ISCSI_ERR_CONN_FAILED,
+	 * 1014/1015 the digest errors, 1019 ISCSI_ERR_XMIT_FAILED, 1020
+	 * ISCSI_ERR_TCP_CONN_CLOSE, 1021 ISCSI_ERR_SCSI_EH_SESSION_RST */
+	if (err - 1001 < 7)	/* DataSN, offsets, CmdSN, opcode, lengths */
+		err = 1008;
+	err -= 1008;
+	return nth_string(str, err < 15 ? (int)(0x765400033002001ULL >> 4 * err & 15) : 0);
+}
+
 /* Send one Login Request and wait for its response (in k->early, its
  * length returned; 0 with why set when none came). */
 static unsigned login_exchange(struct kconn *k, const uint8_t *req,
@@ -379,7 +400,16 @@ static unsigned login_exchange(struct kconn *k, const uint8_t *req,
 		return 0;
 	}
 	if (!k->early_len) {
+		/* closed by the target, or dropped by the kernel, for a PDU
+		 * it refused (a data length too long ...) */
+		static char dropped[64];
+
 		*why = "the target closed the connection";
+		if (k->conn_error && k->conn_error != ISCSI_ERR_TCP_CONN_CLOSE) {
+			sprintf(dropped, "the kernel dropped the connection: %s "
+				"(%u)", conn_error_str(k->conn_error), k->conn_error);
+			*why = dropped;
+		}
 		return 0;
 	}
 	return k->early_len;
@@ -603,21 +633,21 @@ static int converse(struct kconn *k, const struct plan_session *s,
 	}
 	free(req);
 	if (why) {
-		const char *more = NULL;
-
 		if (!rc)
 			rc = c->status == LOGIN_STATUS_FINAL ? EXIT_LOGIN_FINAL : EXIT_RETRY;
 		if (c->status == LOGIN_STATUS_REDIRECT) {
+			char shown[48], *e = err + strlen(err);
+			size_t room = sizeof(err) - strlen(err);
+
 			if (redirects >= REDIRECTS_MAX)
-				more = ", after %u redirects";
+				snprintf(e, room, ", after %u redirects", redirects);
 			else if (parse_target_address(c->redirect, redirect, rport) == 0)
 				return -1;	/* follow it */
-			else
-				more = ", to no IP address and port";
+			else	/* a host name (RFC 7143 allows it), or garbage */
+				snprintf(e, room, ", to '%s': no IP address and port",
+					text_plain(shown, sizeof(shown), c->redirect,
+						strlen(c->redirect)));
 		}
-		if (more)
-			snprintf(err + strlen(err), sizeof(err) - strlen(err), more,
-				redirects);
 		login_error(s, "login", why);
 		return rc;
 	}
@@ -996,6 +1026,13 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 
 void login_child(unsigned i)
 {
+	pid_t parent = getppid();
+
+	/* The executor killed (SIGKILL, the OOM killer): its SIGTERM
+	 * comes all the same, and what the login made goes (stop_login()) */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)	/* it died in between */
+		_exit(EXIT_RETRY);
 	log_in(i, NO_SID, 0, 0);
 }
 
@@ -1047,21 +1084,6 @@ static void keeper_check_iscsid(void)
 	}
 }
 
-/* What the kernel's enum iscsi_err (include/scsi/iscsi_if.h) says of a
- * failed connection, for the errors a lost target gives. */
-static const char *conn_error_str(uint32_t err)
-{
-	static const char str[] ALIGN1 = "error\0protocol error\0"
-		"connection failed\0digest error\0send failed\0"
-		"TCP connection closed\0SCSI error handling reset the session\0"
-		"NOP-Out timed out\0";
-	/* 4 bits an error from 1008 (ISCSI_ERR_PROTO) to 1022
-	 * (ISCSI_ERR_NOP_TIMEDOUT): which of str; 1011 ISCSI_ERR_CONN_FAILED,
-	 * 1014/1015 the digest errors, 1019 ISCSI_ERR_XMIT_FAILED, 1020
-	 * ISCSI_ERR_TCP_CONN_CLOSE, 1021 ISCSI_ERR_SCSI_EH_SESSION_RST */
-	err -= 1008;
-	return nth_string(str, err < 15 ? (int)(0x765400033002001ULL >> 4 * err & 15) : 0);
-}
 
 /* Kernel session r->sid is ours to keep: 0, or -1 (r->sid is then
  * NO_SID) when another resident child keeps it. */
