@@ -1084,7 +1084,6 @@ static void keeper_check_iscsid(void)
 	}
 }
 
-
 /* Kernel session r->sid is ours to keep: 0, or -1 (r->sid is then
  * NO_SID) when another resident child keeps it. */
 static int keep_session(struct keep *r)
