@@ -372,13 +372,14 @@ static const char *conn_error_str(uint32_t err)
 		"NOP-Out timed out\0";
 	/* 1001-1007 (ISCSI_ERR_DATASN .. ISCSI_ERR_AHSLEN) are protocol
 	 * errors, too.  4 bits an error from 1008 (ISCSI_ERR_PROTO) to 1022
-	 * (ISCSI_ERR_NOP_TIMEDOUT): which of str; 1011 ISCSI_ERR_CONN_FAILED,
+	 * (ISCSI_ERR_NOP_TIMEDOUT): which of str; 1009 LUN, 1010 bad ITT and
+	 * 1012 R2TSN are protocol errors, 1011 ISCSI_ERR_CONN_FAILED,
 	 * 1014/1015 the digest errors, 1019 ISCSI_ERR_XMIT_FAILED, 1020
 	 * ISCSI_ERR_TCP_CONN_CLOSE, 1021 ISCSI_ERR_SCSI_EH_SESSION_RST */
 	if (err - 1001 < 7)	/* DataSN, offsets, CmdSN, opcode, lengths */
 		err = 1008;
 	err -= 1008;
-	return nth_string(str, err < 15 ? (int)(0x765400033002001ULL >> 4 * err & 15) : 0);
+	return nth_string(str, err < 15 ? (int)(0x765400033012111ULL >> 4 * err & 15) : 0);
 }
 
 /* Send one Login Request and wait for its response (in k->early, its
@@ -402,12 +403,12 @@ static unsigned login_exchange(struct kconn *k, const uint8_t *req,
 	if (!k->early_len) {
 		/* closed by the target, or dropped by the kernel, for a PDU
 		 * it refused (a data length too long ...) */
-		static char dropped[64];
+		static char dropped[96];
 
 		*why = "the target closed the connection";
 		if (k->conn_error && k->conn_error != ISCSI_ERR_TCP_CONN_CLOSE) {
-			sprintf(dropped, "the kernel dropped the connection: %s "
-				"(%u)", conn_error_str(k->conn_error), k->conn_error);
+			snprintf(dropped, sizeof(dropped), "the kernel dropped the "
+				"connection: %s (%u)", conn_error_str(k->conn_error), k->conn_error);
 			*why = dropped;
 		}
 		return 0;
@@ -1024,15 +1025,19 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 	_exit(rc);
 }
 
+/* In a login child of parent: its parent killed (SIGKILL, the OOM
+ * killer), a SIGTERM comes all the same, and what a new login made goes
+ * (stop_login()); a recovering one leaves its session to the next. */
+static void die_with(pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)	/* it died before that */
+		_exit(EXIT_RETRY);
+}
+
 void login_child(unsigned i)
 {
-	pid_t parent = getppid();
-
-	/* The executor killed (SIGKILL, the OOM killer): its SIGTERM
-	 * comes all the same, and what the login made goes (stop_login()) */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)	/* it died in between */
-		_exit(EXIT_RETRY);
+	die_with(getppid());	/* (one dead already is init, or a reaper) */
 	log_in(i, NO_SID, 0, 0);
 }
 
@@ -1134,6 +1139,9 @@ static void keep_lost(struct keep *r, unsigned i, const char *why)
 		r->down = now;
 }
 
+/* the resident child, parent of its logins */
+static pid_t keeper;
+
 void login_keeper(void)
 {
 	struct kconn *k;
@@ -1144,6 +1152,7 @@ void login_keeper(void)
 	fflush_all();
 	if (xfork() != 0)
 		return;
+	keeper = getpid();
 	setsid();
 	if (G.nl_fd >= 0)
 		close(G.nl_fd);
@@ -1262,6 +1271,7 @@ void login_keeper(void)
 						unsigned t = r[i].tries + 1;
 
 						quiet = t & (t - 1);
+						die_with(keeper);
 						log_in(i, r[i].sid, r[i].cid, k->handle);
 					}
 				} else if (r[i].due < next) {
