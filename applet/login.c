@@ -268,7 +268,7 @@ static long refused(struct login_conv *c, const struct login_rsp *r)
 	if (st == LOGIN_STATUS_REDIRECT) {
 		v = text_find(r->data, r->datalen, "TargetAddress", &vl);
 		if (!v || !vl || vl > ISCSI_VALUE_MAX)
-			return fail(c, "target redirects (%s) without a TargetAddress",
+			return fail(c, "target redirects (%s) without a usable TargetAddress",
 				msg);
 		memcpy(c->redirect, v, vl);
 		c->redirect[vl] = '\0';

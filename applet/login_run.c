@@ -645,9 +645,10 @@ static int converse(struct kconn *k, const struct plan_session *s,
 			else if (parse_target_address(c->redirect, redirect, rport) == 0)
 				return -1;	/* follow it */
 			else	/* a host name (RFC 7143 allows it), or garbage */
-				snprintf(e, room, ", to '%s': no IP address and port",
+				snprintf(e, room, ", to '%s%s': no IP address and port",
 					text_plain(shown, sizeof(shown), c->redirect,
-						strlen(c->redirect)));
+						strlen(c->redirect)),
+					strlen(c->redirect) >= sizeof(shown) ? "..." : "");
 		}
 		login_error(s, "login", why);
 		return rc;

@@ -374,7 +374,8 @@ static void add(char *buf, size_t size, size_t *len, const char *key,
 static void expect_failure(long n, int status_want, const char *part)
 {
 	assert_int_equal(n, -1);
-	assert_int_equal(S.c.status, status_want);
+	if (S.c.status != status_want)
+		fail_msg("status %d, not %d: %s", S.c.status, status_want, S.err);
 	if (!strstr(S.err, part))
 		fail_msg("error line '%s' does not say '%s'", S.err, part);
 }
@@ -782,8 +783,8 @@ static void each_status_class_ends_the_login_as_it_says(void **state)
 		{ 3, 1, NULL, 0, LOGIN_STATUS_RETRY, "service unavailable" },
 		{ 1, 1, addr, sizeof(addr), LOGIN_STATUS_REDIRECT, "moved temporarily" },
 		{ 1, 2, addr, sizeof(addr), LOGIN_STATUS_REDIRECT, "moved permanently" },
-		{ 1, 1, NULL, 0, LOGIN_STATUS_FINAL, "without a TargetAddress" },
-		{ 1, 1, "TargetAlias=x", 14, LOGIN_STATUS_FINAL, "without a TargetAddress" },
+		{ 1, 1, NULL, 0, LOGIN_STATUS_FINAL, "without a usable TargetAddress" },
+		{ 1, 1, "TargetAlias=x", 14, LOGIN_STATUS_FINAL, "without a usable TargetAddress" },
 		{ 9, 0, NULL, 0, LOGIN_STATUS_FINAL, "unknown status class" },
 	};
 	size_t i;
@@ -826,6 +827,21 @@ static void redirect_in_the_operational_stage_names_the_address(void **state)
 	expect_failure(respond_full(OPER, 1, 2, 0, addr, sizeof(addr)),
 		LOGIN_STATUS_REDIRECT, "moved permanently");
 	assert_string_equal(S.c.redirect, "[2001:db8::2]:3261,2");
+}
+
+/* A TargetAddress longer than a value may be (RFC 7143: 255 bytes) is
+ * none to follow; the line does not say there was none */
+static void redirect_to_a_too_long_address_is_no_usable_one(void **state)
+{
+	char addr[14 + 300 + 1];
+
+	(void)state;
+	memcpy(addr, "TargetAddress=", 14);
+	memset(addr + 14, 'a', 300);
+	addr[14 + 300] = '\0';
+	begin();
+	expect_failure(respond_full(SEC, 1, 1, 0, addr, sizeof(addr)),
+		LOGIN_STATUS_FINAL, "without a usable TargetAddress");
 }
 
 /* ---- 7. continued text ---- */
@@ -1361,6 +1377,7 @@ int main(void)
 		T(each_status_class_ends_the_login_as_it_says),
 		T(authentication_failure_after_chap_is_final),
 		T(redirect_in_the_operational_stage_names_the_address),
+		T(redirect_to_a_too_long_address_is_no_usable_one),
 		T(chap_challenge_continued_over_two_responses_is_joined),
 		T(operational_answer_continued_over_three_responses),
 		T(continued_text_longer_than_a_login_pdu_fails),
