@@ -1026,9 +1026,10 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 	_exit(rc);
 }
 
-/* In a login child of parent: its parent killed (SIGKILL, the OOM
- * killer), a SIGTERM comes all the same, and what a new login made goes
- * (stop_login()); a recovering one leaves its session to the next. */
+/* In a new login's child of parent: its parent killed (SIGKILL, the
+ * OOM killer), a SIGTERM comes all the same, and what the login made
+ * goes (stop_login()).  (A -k child's login recovering a session is let
+ * finish: it keeps the disk, and nobody would do it again.) */
 static void die_with(pid_t parent)
 {
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -1272,7 +1273,8 @@ void login_keeper(void)
 						unsigned t = r[i].tries + 1;
 
 						quiet = t & (t - 1);
-						die_with(keeper);
+						if (r[i].sid == NO_SID)	/* a new one */
+							die_with(keeper);
 						log_in(i, r[i].sid, r[i].cid, k->handle);
 					}
 				} else if (r[i].due < next) {
