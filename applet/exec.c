@@ -385,6 +385,14 @@ int session_retryable(unsigned i)
 			&& plan_login_outcome(WEXITSTATUS(ss->status)) == PLAN_LOGIN_FINAL);
 }
 
+/* -k with the built-in login, for real (not -n): a resident child is to
+ * run once a session is up (login_keeper()). */
+static int keeping(void)
+{
+	return ENABLE_FEATURE_ISCSI_INIT_LOGIN && (G.opts & OPT_k) && !G.prog
+		&& !(G.opts & OPT_n);
+}
+
 /* -k with the built-in login: session i, on a configured NIC, failed a
  * login (its first try is waited for: it may be just slower) and is a
  * path to a target that is up through another session.  The boot need
@@ -394,8 +402,7 @@ static int left_to_keeper(unsigned i)
 {
 	unsigned j;
 
-	if (!ENABLE_FEATURE_ISCSI_INIT_LOGIN || !(G.opts & OPT_k) || G.prog
-	 || (G.opts & OPT_n) || !session_retryable(i)
+	if (!keeping() || !session_retryable(i)
 	 || (G.sst[i].state != SESS_FAIL && !G.sst[i].tries))
 		return 0;
 	for (j = 0; j < G.plan.nr_sessions; j++)
@@ -596,8 +603,7 @@ int execute(void)
 	for (i = 0; i < G.plan.nr_sessions; i++)
 		ok += G.sst[i].state == SESS_OK;
 	for (i = 0; i < G.plan.nr_sessions; i++)
-		session_result(i, ok && ENABLE_FEATURE_ISCSI_INIT_LOGIN
-			&& (G.opts & OPT_k) && !G.prog && !(G.opts & OPT_n));
+		session_result(i, ok && keeping());
 	for (i = 0; i < G.plan.nr_nics; i++)
 		nic_result(i);
 	if (G.opts & OPT_n)
@@ -613,8 +619,7 @@ int execute(void)
 		bb_simple_error_msg_and_die("no iSCSI boot session came up");
 	}
 	write_system_files();
-	if (ENABLE_FEATURE_ISCSI_INIT_LOGIN && (G.opts & OPT_k) && !G.prog
-	 && !(G.opts & OPT_n))
+	if (keeping())
 		login_keeper();	/* stays, logging lost sessions in again */
 	return EXIT_SUCCESS;
 }
