@@ -89,6 +89,7 @@ struct globals {
 		uint64_t done;		/* PLAN_STEP_* bits we did: what undo takes back */
 		uint64_t skip;		/* ... plus what was so before we came */
 		uint8_t sysctl_old[3];	/* rp_filter, arp_ignore, arp_announce found */
+		uint16_t mtu_old;	/* the MTU found before PLAN_STEP_MTU */
 		pid_t dhcp_pid;
 		int dhcp_fd;
 		unsigned rec_len;
@@ -134,6 +135,8 @@ int netdev_is_up(const char *ifname);
 int netdev_carrier(const char *ifname);
 /* 1 when the device exists. */
 int netdev_exists(const char *ifname);
+/* The device's MTU in bytes (/sys/class/net/IF/mtu), or -1. */
+int netdev_mtu(const char *ifname);
 /* IPv6 duplicate address detection of NIC n's address: 1 while it is
  * tentative, -1 when it failed (another host has it), 0 when done (or
  * not listed in /proc/net/if_inet6). */

@@ -14,7 +14,7 @@ const char lease_keys[] =
 	"staticroutes\0" "msstaticroutes\0";
 
 enum {
-	OPT_HOSTNAME = 12, OPT_DOMAIN = 15, OPT_ROOTPATH = 17, OPT_OVERLOAD = 52,
+	OPT_HOSTNAME = 12, OPT_DOMAIN = 15, OPT_MTU = 26, OPT_ROOTPATH = 17, OPT_OVERLOAD = 52,
 	OPT_SEARCH = 119, OPT_IPXE = 175, OPT_INITIATOR = 203,
 	/* iPXE's sub-options of 175 (include/ipxe/dhcp.h: DHCP_EB_USERNAME,
 	 * _PASSWORD, _REVERSE_USERNAME, _REVERSE_PASSWORD) */
@@ -460,7 +460,8 @@ static void ipxe_chap(struct lease *l, const uint8_t *v, int n,
 	}
 }
 
-/* The string options iscsi-init reads, from the message m (n bytes). */
+/* The options iscsi-init reads from the message m (n bytes): the MTU
+ * and the string options. */
 static void string_options(struct lease *l, const uint8_t *m, size_t n,
 		const struct rep *r)
 {
@@ -479,6 +480,16 @@ static void string_options(struct lease *l, const uint8_t *m, size_t n,
 			"ignored", l->hostname);
 		l->hostname[0] = '\0';
 	}
+
+	/* RFC 2132 section 5.1: 16 bits, at least 68 (RFC 791's minimum) */
+	k = dhcp_option(m, n, OPT_MTU, v, sizeof(v));
+	if (k == 2 && (v[0] << 8 | v[1]) >= 68)
+		l->mtu = v[0] << 8 | v[1];
+	else if (k == 2)
+		warn(r, "option 26 (interface MTU): %u is below the minimum 68; "
+			"ignored", v[0] << 8 | v[1]);
+	else if (k >= 0)
+		warn(r, "option 26 (interface MTU): %d bytes, not 2; ignored", k);
 
 	k = dhcp_option(m, n, OPT_SEARCH, v, sizeof(v));
 	search_list(l, v, k, r);
@@ -632,7 +643,7 @@ void netconf_format(char *out, size_t size, const struct plan *p,
 		uint32_t lease_time)
 {
 	static const struct ibft_addr any = { IBFT_AF_INET, { 0 } };
-	char a[48], num[16], dom[PLAN_SEARCH_MAX + 1];
+	char a[48], num[16];
 	size_t len = 0;
 	uint32_t m = n->prefix ? 0xffffffffu << (32 - n->prefix) : 0;
 	struct ibft_addr mask = { IBFT_AF_INET, { m >> 24, m >> 16, m >> 8, m } };
@@ -654,12 +665,13 @@ void netconf_format(char *out, size_t size, const struct plan *p,
 	len = put(out, size, len, "IPV4DNS0", ibft_addr_str(p->nr_dns > 0 ? &p->dns[0] : &any, a));
 	len = put(out, size, len, "IPV4DNS1", ibft_addr_str(p->nr_dns > 1 ? &p->dns[1] : &any, a));
 	len = put(out, size, len, "HOSTNAME", n->hostname);
-	snprintf(dom, sizeof(dom), "%.*s", (int)strcspn(p->search, " "), p->search);
-	len = put(out, size, len, "DNSDOMAIN", dom);	/* the first search domain */
+	len = put(out, size, len, "DNSDOMAIN", n->domain);	/* option 15 */
 	len = put(out, size, len, "ROOTSERVER", ibft_addr_str(n->dhcp.family ? &n->dhcp : &any, a));
 	len = put(out, size, len, "ROOTPATH", rootpath ? rootpath : "");
 	snprintf(num, sizeof(num), "%u", (unsigned)lease_time);
 	len = put(out, size, len, "DHCPLEASETIME", num);
+	/* as Debian's klibc: the search list (119), else the domain (15) */
+	len = put(out, size, len, "DOMAINSEARCH", p->search);
 	if (len >= size)	/* cut: never leave half a line */
 		*(strrchr(out, '\n') ? strrchr(out, '\n') + 1 : out) = '\0';
 }

@@ -28,6 +28,9 @@ struct lease {
 	uint8_t prefix;		/* no subnet option: the address's class */
 	unsigned nr_dns, nr_routes;
 	uint32_t lease_time;
+	/* option 26 (RFC 2132 section 5.1), bytes: 0 when absent or refused
+	 * (with a warning: not 2 bytes, or below the minimum 68) */
+	uint16_t mtu;
 	struct ibft_addr dns[PLAN_MAX_DNS];
 	struct lease_route {
 		struct ibft_addr net, gw;
@@ -70,7 +73,8 @@ int lease_parse(const char *rec, size_t len, struct lease *l,
 /* The text of /run/net-IF.conf for a configured NIC, in the format
  * klibc's ipconfig writes (sourced by initramfs-tools): KEY='value' lines,
  * values single-quoted so the file is safe to source whatever a DHCP
- * server sent. */
+ * server sent.  DNSDOMAIN is the NIC's lease's option 15, DOMAINSEARCH
+ * the plan's search list (option 119, else 15), as Debian's klibc. */
 void netconf_format(char *out, size_t size, const struct plan *p,
 		const struct plan_nic *n, const char *proto, const char *rootpath,
 		uint32_t lease_time);

@@ -170,6 +170,13 @@ int netdev_carrier(const char *ifname)
 	return read_attr(ifname, "carrier", buf, sizeof(buf)) > 0 && buf[0] == '1';
 }
 
+int netdev_mtu(const char *ifname)
+{
+	char buf[16];
+
+	return read_attr(ifname, "mtu", buf, sizeof(buf)) > 0 ? atoi(buf) : -1;
+}
+
 int netdev_exists(const char *ifname)
 {
 	char buf[16];

@@ -59,11 +59,15 @@ struct plan_nic {
 	uint8_t shared_link;
 	struct ibft_addr ip, gateway, dns1, dns2, dhcp;
 	uint32_t lease_time;		/* seconds; 0 without a lease */
+	uint16_t mtu;			/* the lease's option 26; 0: as it is */
 	/* an IPv4 lease's interface may carry IPv6 portals too: its global
 	 * address from router advertisements, and their router */
 	struct ibft_addr ip6, gateway6;
 	uint8_t prefix6;
 	char hostname[IBFT_HOSTNAME_MAX + 1];
+	/* the lease's domain name (option 15; its first name), for
+	 * net-IF.conf's DNSDOMAIN */
+	char domain[IBFT_HOSTNAME_MAX + 1];
 	/* the lease's root-path without credentials, for net-IF.conf */
 	char rootpath[PLAN_ROOTPATH_MAX + 1];
 };
@@ -245,7 +249,8 @@ unsigned plan_query_names(const struct plan *p, const char *name,
  * "-6 rule add ..."), and kernel settings as "sysctl -w KEY=VALUE".  The
  * same lines are printed by -n and executed by the executor.  undo != 0
  * gives the commands that take them back, in reverse order (a sysctl
- * step repeats its "do" argv: the executor restores the value it found).
+ * step and the MTU step, "link set dev DEV mtu N" for a lease's option
+ * 26, repeat their "do" argv: the executor restores the value it found).
  * step (PLAN_STEP_*) names each one the same way in both directions, so
  * the executor can undo only what it did.
  *
@@ -258,7 +263,8 @@ unsigned plan_query_names(const struct plan *p, const char *name,
  * answered and announced for its own address only (arp_ignore 1,
  * arp_announce 2).  The executor skips a setting that already holds. */
 enum {
-	PLAN_STEP_VLAN, PLAN_STEP_LINK, PLAN_STEP_VLINK, PLAN_STEP_ADDR,
+	PLAN_STEP_VLAN, PLAN_STEP_LINK, PLAN_STEP_VLINK, PLAN_STEP_MTU,
+	PLAN_STEP_ADDR,
 	PLAN_STEP_DEFAULT, PLAN_STEP_TABLE_NET, PLAN_STEP_TABLE_DEFAULT,
 	PLAN_STEP_RULE, PLAN_STEP_RP_FILTER, PLAN_STEP_ARP_IGNORE,
 	PLAN_STEP_ARP_ANNOUNCE,

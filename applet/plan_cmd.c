@@ -113,6 +113,11 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 			if (n->vlan_id && !undo)
 				sprintf(line, "link set dev %s up", n->dev);
 			break;
+		case PLAN_STEP_MTU:
+			if (n->mtu)
+				sprintf(line, "link set dev %s mtu %u", n->dev,
+					n->mtu);
+			break;
 		case PLAN_STEP_ADDR:
 			if (n->ip.family != IBFT_AF_NONE)
 				sprintf(line, "addr %s %s/%u dev %s", op,

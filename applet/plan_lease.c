@@ -141,7 +141,10 @@ int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
 	n->origin = IBFT_ORIGIN_DHCP;
 	n->dhcp = l->server;
 	n->lease_time = l->lease_time;
+	n->mtu = l->mtu;
 	snprintf(n->hostname, sizeof(n->hostname), "%s", l->hostname);
+	snprintf(n->domain, sizeof(n->domain), "%.*s",
+		(int)strcspn(l->domain, " "), l->domain);
 
 	for (k = 0; k < l->nr_routes && nr_routes < PLAN_MAX_ROUTES; k++) {
 		const struct lease_route *lr = &l->route[k];

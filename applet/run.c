@@ -53,9 +53,11 @@ int show_step(const char *cmd, char **argv, const char *redir)
 /* Run one "ip" command in a child: libiproute dies on errors, keeps
  * sockets open and keeps state in bb_common_bufsiz1.  Its messages come
  * through a pipe, passed on unless the kernel answered EEXIST: an "add"
- * of what is there already (a second run) is no error.  Returns its exit
- * status, EEXIST for that. */
-static int ip_child(char **argv)
+ * of what is there already (a second run) is no error; with why, the
+ * first line of a failure's goes there instead (without the program's
+ * name, why[0] '\0' when none).  Returns its exit status, EEXIST for
+ * that. */
+static int ip_child(char **argv, char *why, size_t whylen)
 {
 	int FAST_FUNC (*fn)(char **);
 	int p[2], rc;
@@ -81,7 +83,13 @@ static int ip_child(char **argv)
 	msg = xmalloc_read(p[0], NULL);
 	close(p[0]);
 	rc = wait4pid(pid);
-	if (msg && rc != EEXIST)
+	if (why) {
+		const char *m = msg ? msg : "";
+		const char *colon = strstr(m, ": ");
+
+		m = colon ? colon + 2 : m;	/* "iscsi-init: SIOCSIFMTU: ..." */
+		snprintf(why, whylen, "%.*s", (int)strcspn(m, "\n"), m);
+	} else if (msg && rc != EEXIST)
 		fputs(msg, stderr);
 	free(msg);
 	return rc;
@@ -165,6 +173,27 @@ static int sysctl_wanted(struct ip_ctx *ctx, unsigned step, char **argv,
 	return 1;
 }
 
+/* The MTU step, "link set dev DEV mtu N": wanted only where the link's
+ * MTU is another.  Fills argv[5] anew for an undo (the MTU found).
+ * Returns 1 when the step is to be shown and done, 0 when not. */
+static int mtu_wanted(struct ip_ctx *ctx, char **argv, char *buf)
+{
+	struct nic_state *st = &G.nst[ctx->nic];
+	int now;
+
+	if (ctx->undo) {
+		sprintf(buf, "%u", st->mtu_old);
+		argv[5] = buf;
+		return st->mtu_old != 0;
+	}
+	now = netdev_mtu(argv[3]);
+	if (now == atoi(argv[5])
+	 || step_seen(ctx->nic, PLAN_STEP_MTU, argv[3]))
+		return 0;
+	st->mtu_old = now > 0 && now <= 0xffff ? now : 0; /* 0: unknown */
+	return 1;
+}
+
 /* One step of NIC ctx->nic's plan: done once, undone only if it was ours;
  * printed once under -n. */
 static int plan_step(void *vctx, unsigned step, char **argv)
@@ -189,12 +218,29 @@ static int plan_step(void *vctx, unsigned step, char **argv)
 		st->skip |= bit;	/* it holds: not ours to undo */
 		return 0;
 	}
+	if (step == PLAN_STEP_MTU && !mtu_wanted(ctx, argv, buf)) {
+		if (!ctx->undo)
+			st->skip |= bit;	/* it holds: not ours to undo */
+		else			/* nothing known to go back to */
+			st->done &= ~bit, st->skip &= ~bit;
+		return 0;
+	}
 	if (!show_step(sysctl ? NULL : "ip", argv, NULL) && !ctx->force) {
 		if (!ctx->undo)
 			st->skip |= bit;	/* printed: once is enough */
 		return 0;
 	}
-	rc = sysctl ? sysctl_set(argv[2]) : ip_child(argv);
+	if (sysctl)
+		rc = sysctl_set(argv[2]);
+	else if (step == PLAN_STEP_MTU && !ctx->undo) {
+		/* one line: the MTU stays as it was, the NIC works on */
+		rc = ip_child(argv, buf, sizeof(buf));
+		if (rc)
+			bb_error_msg("warning: %s: DHCP option 26 (interface "
+				"MTU): can't set %s: %s; the link keeps its own",
+				argv[3], argv[5], buf[0] ? buf : "failed");
+	} else
+		rc = ip_child(argv, NULL, 0);
 	if (rc == EEXIST) {
 		st->skip |= bit;	/* there already: not ours to undo */
 		return 0;
@@ -233,7 +279,7 @@ int nic_link_up(unsigned i)
 
 int ip_quiet(char **argv)
 {
-	return ip_child(argv);
+	return ip_child(argv, NULL, 0);
 }
 
 void write_text(const char *path, const char *text, int append)

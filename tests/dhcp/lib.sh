@@ -119,7 +119,8 @@ dt_dnsmasq() {
 #                         go to NAME.out in the order written (2>&1) and
 #                         there is no NAME.err
 #   $QT_DIR/NAME.state    after it ended: the client's IPv4 addresses,
-#                         routes, hostname, links up, the files under /etc and /run
+#                         routes, hostname, links up, MTUs ("eth0 1500"),
+#                         the files under /etc and /run
 #                         and the text of those it may write (dt_state)
 # It is stopped (its whole process group) if it runs 60 s past its -t.
 DT_RESOLV_SENTINEL='# dhcp test: resolv.conf as the test left it'
@@ -187,6 +188,10 @@ dt_run() {
 			echo "== up"
 			for l in /sys/class/net/*; do
 				[ $(($("$bb" cat "$l/flags") & 1)) = 1 ] && echo "${l##*/}"
+			done
+			echo "== mtu"
+			for l in /sys/class/net/*; do
+				echo "${l##*/} $("$bb" cat "$l/mtu")"
 			done
 			for f in /etc/iscsi/initiatorname.iscsi /run/net-*.conf; do
 				[ -f "$f" ] || continue

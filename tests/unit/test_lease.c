@@ -570,6 +570,56 @@ static void option_15_one_name_and_a_space_is_not_several(void **state)
 		fail_msg("one name, yet: %s", warnings);
 }
 
+/* Option 26 (RFC 2132 section 5.1): two bytes, at least 68; anything
+ * else is one warning and no MTU.  Joined instances (RFC 3396) count as
+ * one value. */
+static void option_26_interface_mtu(void **state)
+{
+	static const struct {
+		const char *v;
+		size_t n;
+		unsigned mtu;
+		const char *warning;
+	} t[] = {
+		{ "\x05\xaa", 2, 1450, "" },
+		{ "\x23\x28", 2, 9000, "" },
+		{ "\x00\x44", 2, 68, "" },
+		{ "\xff\xff", 2, 65535, "" },
+		{ "\x00\x43", 2, 0, "option 26 (interface MTU): 67 is below the "
+			"minimum 68; ignored\n" },
+		{ "\x00\x00", 2, 0, "option 26 (interface MTU): 0 is below the "
+			"minimum 68; ignored\n" },
+		{ "\x05", 1, 0, "option 26 (interface MTU): 1 bytes, not 2; "
+			"ignored\n" },
+		{ "\x00\x00\x05\xdc", 4, 0, "option 26 (interface MTU): 4 bytes, "
+			"not 2; ignored\n" },
+		{ "", 0, 0, "option 26 (interface MTU): 0 bytes, not 2; ignored\n" },
+	};
+	uint8_t b[8];
+	unsigned i;
+	size_t n;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		b[0] = 26;
+		b[1] = t[i].n;
+		memcpy(b + 2, t[i].v, t[i].n);
+		n = record(rec, "ip=10.1.0.50", packet(b, 2 + t[i].n), NULL);
+		assert_int_equal(parse(n), 0);
+		assert_int_equal(l.mtu, t[i].mtu);
+		assert_string_equal(warnings, t[i].warning);
+	}
+	/* absent: no MTU, no word */
+	n = record(rec, "ip=10.1.0.50", PK(O(12, "node7")), NULL);
+	assert_int_equal(parse(n), 0);
+	assert_int_equal(l.mtu, 0);
+	assert_string_equal(warnings, "");
+	/* split in two instances (RFC 3396): joined */
+	n = record(rec, "ip=10.1.0.50", PK(O(26, "\x05"), O(26, "\xaa")), NULL);
+	assert_int_equal(parse(n), 0);
+	assert_int_equal(l.mtu, 1450);
+}
+
 /* Without a subnet option the prefix is the address's class, as the
  * kernel gives an address set without a mask; mask=0 is a real /0. */
 static void no_subnet_option_means_the_class(void **state)
@@ -622,6 +672,8 @@ static void net_conf_in_klibc_format_safe_to_source(void **state)
 	n->gateway = (struct ibft_addr){ IBFT_AF_INET, { 10, 1, 0, 1 } };
 	n->dhcp = (struct ibft_addr){ IBFT_AF_INET, { 10, 1, 0, 2 } };
 	strcpy(n->hostname, "it's!");
+	strcpy(n->domain, "corp.lan");
+	strcpy(p.search, "example.lan corp.lan");
 	p.nr_dns = 1;
 	p.dns[0] = (struct ibft_addr){ IBFT_AF_INET, { 10, 1, 0, 53 } };
 	netconf_format(out, sizeof(out), &p, n, "dhcp", "iscsi:10.1.0.1::::iqn.x:$(reboot)", 600);
@@ -635,10 +687,11 @@ static void net_conf_in_klibc_format_safe_to_source(void **state)
 		"IPV4DNS0='10.1.0.53'\n"
 		"IPV4DNS1='0.0.0.0'\n"
 		"HOSTNAME='it'\\''s'\\!''\n"
-		"DNSDOMAIN=''\n"
+		"DNSDOMAIN='corp.lan'\n"
 		"ROOTSERVER='10.1.0.2'\n"
 		"ROOTPATH='iscsi:10.1.0.1::::iqn.x:$(reboot)'\n"
-		"DHCPLEASETIME='600'\n");
+		"DHCPLEASETIME='600'\n"
+		"DOMAINSEARCH='example.lan corp.lan'\n");
 	/* whatever a value holds, each key stays on one line */
 	netconf_format(out, sizeof(out), &p, n, "dhcp", "iscsi:a\nREBOOT=1\r\033", 600);
 	assert_non_null(strstr(out, "ROOTPATH='iscsi:a?REBOOT=1??'\n"));
@@ -715,6 +768,7 @@ int main(void)
 		cmocka_unit_test(a_damaged_message_record_is_an_error),
 		cmocka_unit_test(option_15_list_beside_119_is_not_said_taken),
 		cmocka_unit_test(option_15_one_name_and_a_space_is_not_several),
+		cmocka_unit_test(option_26_interface_mtu),
 		cmocka_unit_test(net_conf_in_klibc_format_safe_to_source),
 		cmocka_unit_test(dns_query_then_answer),
 		cmocka_unit_test(dns_rejects_bad_names_and_loops),

@@ -117,8 +117,8 @@ static void same_subnet_target_gets_no_host_route(void **state)
 	assert_int_equal(plan.nr_routes, 0);
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 10.0.2.15/24 dev eth0\n"
-		"4: route add default via 10.0.2.2 dev eth0\n");
+		"4: addr add 10.0.2.15/24 dev eth0\n"
+		"5: route add default via 10.0.2.2 dev eth0\n");
 }
 
 static void off_subnet_target_routed_via_its_nics_gateway(void **state)
@@ -131,9 +131,9 @@ static void off_subnet_target_routed_via_its_nics_gateway(void **state)
 	assert_int_equal(plan.route[0].nic, 0);
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 10.1.0.2/24 dev eth0\n"
-		"4: route add default via 10.1.0.1 dev eth0\n"
-		"11: route add 10.2.0.10/32 via 10.1.0.1 dev eth0\n");
+		"4: addr add 10.1.0.2/24 dev eth0\n"
+		"5: route add default via 10.1.0.1 dev eth0\n"
+		"12: route add 10.2.0.10/32 via 10.1.0.1 dev eth0\n");
 }
 
 static void two_nics_each_target_leaves_through_its_own_nic(void **state)
@@ -147,13 +147,13 @@ static void two_nics_each_target_leaves_through_its_own_nic(void **state)
 	assert_int_equal(plan.nr_routes, 2);
 	assert_string_equal(nic_cmds(1, 0),
 		"1: link set dev eth1 up\n"
-		"3: addr add 10.3.0.2/24 dev eth1\n"
-		"5: route add 10.3.0.0/24 dev eth1 src 10.3.0.2 table 101\n"
-		"6: route add default via 10.3.0.1 dev eth1 table 101\n"
-		"7: rule add from 10.3.0.2 table 101 pref 1001\n"
-		"8: sysctl -w net/ipv4/conf/eth1/rp_filter=2\n"
-		"13: route add 10.9.0.11/32 via 10.3.0.1 dev eth1\n"
-		"14: route add 10.9.0.11/32 via 10.3.0.1 dev eth1 table 101\n");
+		"4: addr add 10.3.0.2/24 dev eth1\n"
+		"6: route add 10.3.0.0/24 dev eth1 src 10.3.0.2 table 101\n"
+		"7: route add default via 10.3.0.1 dev eth1 table 101\n"
+		"8: rule add from 10.3.0.2 table 101 pref 1001\n"
+		"9: sysctl -w net/ipv4/conf/eth1/rp_filter=2\n"
+		"14: route add 10.9.0.11/32 via 10.3.0.1 dev eth1\n"
+		"15: route add 10.9.0.11/32 via 10.3.0.1 dev eth1 table 101\n");
 	/* one default route only: through the first boot NIC */
 	assert_true(plan.nic[0].default_route);
 	assert_false(plan.nic[1].default_route);
@@ -193,14 +193,37 @@ static void gateway_outside_the_nics_subnet_is_on_link(void **state)
 	assert_string_equal(warnings, "");
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 10.1.0.2/24 dev eth0\n"
-		"4: route add default via 10.5.0.1 dev eth0 onlink\n"
-		"11: route add 10.2.0.10/32 via 10.5.0.1 dev eth0 onlink\n");
+		"4: addr add 10.1.0.2/24 dev eth0\n"
+		"5: route add default via 10.5.0.1 dev eth0 onlink\n"
+		"12: route add 10.2.0.10/32 via 10.5.0.1 dev eth0 onlink\n");
 	assert_string_equal(nic_cmds(0, 1),
-		"11: route del 10.2.0.10/32 via 10.5.0.1 dev eth0\n"
-		"4: route del default via 10.5.0.1 dev eth0\n"
-		"3: addr del 10.1.0.2/24 dev eth0\n"
+		"12: route del 10.2.0.10/32 via 10.5.0.1 dev eth0\n"
+		"5: route del default via 10.5.0.1 dev eth0\n"
+		"4: addr del 10.1.0.2/24 dev eth0\n"
 		"1: link set dev eth0 down\n");
+}
+
+/* A lease's MTU (option 26): set after the link is up and before the
+ * address; the undo step repeats it (the executor puts back the MTU it
+ * found) after the address is gone.  No MTU, no step. */
+static void lease_mtu_is_a_step_before_the_address(void **state)
+{
+	(void)state;
+	nic(0, "10.1.0.2", 24, "10.1.0.1", 3);
+	target(0, 0, "10.1.0.10", 3);
+	build();
+	plan.nic[0].mtu = 1450;
+	assert_string_equal(nic_cmds(0, 0),
+		"1: link set dev eth0 up\n"
+		"3: link set dev eth0 mtu 1450\n"
+		"4: addr add 10.1.0.2/24 dev eth0\n"
+		"5: route add default via 10.1.0.1 dev eth0\n");
+	assert_string_equal(nic_cmds(0, 1),
+		"5: route del default via 10.1.0.1 dev eth0\n"
+		"4: addr del 10.1.0.2/24 dev eth0\n"
+		"3: link set dev eth0 mtu 1450\n"
+		"1: link set dev eth0 down\n");
+	assert_int_equal(PLAN_STEP_MTU, 3);
 }
 
 /* An IPv6 link-local gateway is on the link without saying so. */
@@ -212,9 +235,9 @@ static void ipv6_link_local_gateway_needs_no_onlink(void **state)
 	build();
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 2001:db8::15/64 dev eth0\n"
-		"4: route add default via fe80::1 dev eth0\n"
-		"11: route add 2001:db8:1::100/128 via fe80::1 dev eth0\n");
+		"4: addr add 2001:db8::15/64 dev eth0\n"
+		"5: route add default via fe80::1 dev eth0\n"
+		"12: route add 2001:db8:1::100/128 via fe80::1 dev eth0\n");
 }
 
 /* RFC 3442: a classless route whose router is 0.0.0.0 is on the link. */
@@ -232,8 +255,8 @@ static void classless_route_without_router_is_on_link(void **state)
 	r->via = A("0.0.0.0");
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 10.1.0.2/32 dev eth0\n"
-		"11: route add 10.1.0.1/32 dev eth0\n");
+		"4: addr add 10.1.0.2/32 dev eth0\n"
+		"12: route add 10.1.0.1/32 dev eth0\n");
 }
 
 static void two_sessions_to_one_address_share_one_route(void **state)
@@ -311,8 +334,8 @@ static void vlan_4095_is_no_vlan(void **state)
 		"which IEEE 802.1Q reserves; no VLAN used\n");
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 10.1.0.2/24 dev eth0\n"
-		"4: route add default via 10.1.0.1 dev eth0\n");
+		"4: addr add 10.1.0.2/24 dev eth0\n"
+		"5: route add default via 10.1.0.1 dev eth0\n");
 }
 
 static void port_zero_means_3260(void **state)
@@ -337,13 +360,13 @@ static void vlan_nic_commands_and_their_undo(void **state)
 		"0: link add link eth0 name eth0.42 type vlan id 42\n"
 		"1: link set dev eth0 up\n"
 		"2: link set dev eth0.42 up\n"
-		"3: addr add 10.1.0.2/24 dev eth0.42\n"
-		"4: route add default via 10.1.0.1 dev eth0.42\n"
-		"11: route add 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n");
+		"4: addr add 10.1.0.2/24 dev eth0.42\n"
+		"5: route add default via 10.1.0.1 dev eth0.42\n"
+		"12: route add 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n");
 	assert_string_equal(nic_cmds(0, 1),
-		"11: route del 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n"
-		"4: route del default via 10.1.0.1 dev eth0.42\n"
-		"3: addr del 10.1.0.2/24 dev eth0.42\n"
+		"12: route del 10.2.0.10/32 via 10.1.0.1 dev eth0.42\n"
+		"5: route del default via 10.1.0.1 dev eth0.42\n"
+		"4: addr del 10.1.0.2/24 dev eth0.42\n"
 		"1: link set dev eth0 down\n"
 		"0: link del eth0.42\n");
 }
@@ -356,9 +379,9 @@ static void ipv6_nic_and_off_link_target(void **state)
 	build();
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 2001:db8::15/64 dev eth0\n"
-		"4: route add default via 2001:db8::1 dev eth0\n"
-		"11: route add 2001:db8:1::100/128 via 2001:db8::1 dev eth0\n");
+		"4: addr add 2001:db8::15/64 dev eth0\n"
+		"5: route add default via 2001:db8::1 dev eth0\n"
+		"12: route add 2001:db8:1::100/128 via 2001:db8::1 dev eth0\n");
 }
 
 /* EDK2 (IScsiIbft.c) writes origin 3, DHCP, for an IPv6 attempt whose
@@ -379,7 +402,7 @@ static void ipv6_dhcp_origin_nic_uses_the_table(void **state)
 	assert_int_equal(plan.nic[0].dhcp_state, PLAN_DHCP_NO);
 	assert_int_equal(plan.nic[1].dhcp_state, PLAN_DHCP_WAIT);
 	assert_int_equal(plan.nic[2].dhcp_state, PLAN_DHCP_WAIT);
-	assert_non_null(strstr(nic_cmds(0, 0), "3: addr add 2001:db8::15/64 dev eth0\n"));
+	assert_non_null(strstr(nic_cmds(0, 0), "4: addr add 2001:db8::15/64 dev eth0\n"));
 }
 
 static void subnet_membership_at_the_edges(void **state)
@@ -566,8 +589,8 @@ static void prefix_zero_becomes_the_class_or_64(void **state)
 	build();
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 10.0.2.15/8 dev eth0\n"
-		"4: route add default via 10.0.2.2 dev eth0\n");
+		"4: addr add 10.0.2.15/8 dev eth0\n"
+		"5: route add default via 10.0.2.2 dev eth0\n");
 	assert_string_equal(warnings, "ethernet0: prefix-len: is 0; using /8, "
 		"the class of 10.0.2.15\n");
 }
@@ -585,8 +608,8 @@ static void two_structures_for_one_port_are_one_nic(void **state)
 	assert_int_equal(plan.nr_sessions, 1);	/* same target, same portal */
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 10.0.2.15/24 dev eth0\n"
-		"4: route add default via 10.0.2.2 dev eth0\n");
+		"4: addr add 10.0.2.15/24 dev eth0\n"
+		"5: route add default via 10.0.2.2 dev eth0\n");
 	/* another portal through that port: a second session on the one NIC */
 	setup(NULL);
 	nic(0, "10.0.2.15", 24, NULL, 1);
@@ -725,21 +748,21 @@ static void two_nics_on_one_link_get_tables_rules_and_arp_settings(void **state)
 	assert_int_equal(plan.nr_routes, 0);
 	assert_string_equal(nic_cmds(1, 0),
 		"1: link set dev eth1 up\n"
-		"3: addr add 10.1.0.3/24 dev eth1\n"
-		"5: route add 10.1.0.0/24 dev eth1 src 10.1.0.3 table 101\n"
-		"6: route add default via 10.1.0.1 dev eth1 table 101\n"
-		"7: rule add from 10.1.0.3 table 101 pref 1001\n"
-		"8: sysctl -w net/ipv4/conf/eth1/rp_filter=2\n"
-		"9: sysctl -w net/ipv4/conf/eth1/arp_ignore=1\n"
-		"10: sysctl -w net/ipv4/conf/eth1/arp_announce=2\n");
+		"4: addr add 10.1.0.3/24 dev eth1\n"
+		"6: route add 10.1.0.0/24 dev eth1 src 10.1.0.3 table 101\n"
+		"7: route add default via 10.1.0.1 dev eth1 table 101\n"
+		"8: rule add from 10.1.0.3 table 101 pref 1001\n"
+		"9: sysctl -w net/ipv4/conf/eth1/rp_filter=2\n"
+		"10: sysctl -w net/ipv4/conf/eth1/arp_ignore=1\n"
+		"11: sysctl -w net/ipv4/conf/eth1/arp_announce=2\n");
 	assert_string_equal(nic_cmds(1, 1),
-		"10: sysctl -w net/ipv4/conf/eth1/arp_announce=2\n"
-		"9: sysctl -w net/ipv4/conf/eth1/arp_ignore=1\n"
-		"8: sysctl -w net/ipv4/conf/eth1/rp_filter=2\n"
-		"7: rule del from 10.1.0.3 table 101 pref 1001\n"
-		"6: route del default via 10.1.0.1 dev eth1 table 101\n"
-		"5: route del 10.1.0.0/24 dev eth1 src 10.1.0.3 table 101\n"
-		"3: addr del 10.1.0.3/24 dev eth1\n"
+		"11: sysctl -w net/ipv4/conf/eth1/arp_announce=2\n"
+		"10: sysctl -w net/ipv4/conf/eth1/arp_ignore=1\n"
+		"9: sysctl -w net/ipv4/conf/eth1/rp_filter=2\n"
+		"8: rule del from 10.1.0.3 table 101 pref 1001\n"
+		"7: route del default via 10.1.0.1 dev eth1 table 101\n"
+		"6: route del 10.1.0.0/24 dev eth1 src 10.1.0.3 table 101\n"
+		"4: addr del 10.1.0.3/24 dev eth1\n"
 		"1: link set dev eth1 down\n");
 	/* each session is bound to its own NIC and address */
 	{
@@ -767,11 +790,11 @@ static void multipath_tables_for_one_two_and_four_nics(void **state)
 	build();
 	assert_string_equal(nic_cmds(0, 0),
 		"1: link set dev eth0 up\n"
-		"3: addr add 2001:db8::15/64 dev eth0\n"
-		"4: route add default via fe80::1 dev eth0\n"
-		"5: route add 2001:db8::/64 dev eth0 table 100\n"
-		"6: route add default via fe80::1 dev eth0 table 100\n"
-		"7: -6 rule add from 2001:db8::15 table 100 pref 1000\n");
+		"4: addr add 2001:db8::15/64 dev eth0\n"
+		"5: route add default via fe80::1 dev eth0\n"
+		"6: route add 2001:db8::/64 dev eth0 table 100\n"
+		"7: route add default via fe80::1 dev eth0 table 100\n"
+		"8: -6 rule add from 2001:db8::15 table 100 pref 1000\n");
 	assert_false(plan.nic[1].shared_link);
 
 	setup(NULL);
@@ -804,8 +827,8 @@ static void two_attempts_on_one_port_keep_their_own_addresses(void **state)
 	assert_int_equal(plan.nr_nics, 2);
 	assert_int_equal(plan.nr_sessions, 2);
 	assert_string_equal(plan.session[0].label, "target0");
-	assert_non_null(strstr(nic_cmds(1, 0), "3: addr add 10.1.0.12/24 dev eth0\n"));
-	assert_non_null(strstr(nic_cmds(1, 0), "7: rule add from 10.1.0.12 table 101 pref 1001\n"));
+	assert_non_null(strstr(nic_cmds(1, 0), "4: addr add 10.1.0.12/24 dev eth0\n"));
+	assert_non_null(strstr(nic_cmds(1, 0), "8: rule add from 10.1.0.12 table 101 pref 1001\n"));
 	iscsistart_argv(&a, &plan, &plan.session[1], "iscsistart", 1);
 	assert_non_null(strstr(joined(&a), "-P iface.iscsi_ifacename=iscsi-init.ethernet1"
 		" -P iface.net_ifacename=eth0 -P iface.ipaddress=10.1.0.12"));
@@ -838,6 +861,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(same_subnet_target_gets_no_host_route, setup),
+		cmocka_unit_test_setup(lease_mtu_is_a_step_before_the_address, setup),
 		cmocka_unit_test_setup(off_subnet_target_routed_via_its_nics_gateway, setup),
 		cmocka_unit_test_setup(two_nics_each_target_leaves_through_its_own_nic, setup),
 		cmocka_unit_test_setup(default_route_prefers_the_boot_selected_nic, setup),

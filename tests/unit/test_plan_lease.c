@@ -53,6 +53,8 @@ static int setup(void **state)
 	l.dns[0] = A("10.1.0.53");
 	l.nr_dns = 1;
 	l.lease_time = 600;
+	l.mtu = 1450;
+	strcpy(l.domain, "corp.lan other.lan");	/* net-IF.conf: the first */
 	strcpy(l.hostname, "node7");
 	return 0;
 }
@@ -144,6 +146,8 @@ static void lease_configures_the_nic_and_names_the_session(void **state)
 	assert_string_equal(str(&n->gateway), "10.1.0.1");
 	assert_true(n->default_route);
 	assert_int_equal(n->lease_time, 600);
+	assert_int_equal(n->mtu, 1450);
+	assert_string_equal(n->domain, "corp.lan");
 	assert_string_equal(plan.hostname, "node7");
 	assert_int_equal(plan.nr_dns, 1);
 	assert_string_equal(str(&plan.dns[0]), "10.1.0.53");
