@@ -967,8 +967,8 @@ static void NORETURN log_in(unsigned i, uint32_t sid, uint32_t cid,
 		k->early_len = 0;
 		/* the connection first: a target that does not answer leaves
 		 * nothing in the kernel */
-		k->sock = tcp_connect(&ip, port, n->dev,
-			plan_session_source(&G.plan, s), &why);
+		k->sock = tcp_connect(&ip, port, n->dev, plan_source(n, &ip),
+			&why);
 		if (k->sock < 0) {
 			login_error(s, "connect", why);
 			rc = EXIT_RETRY;

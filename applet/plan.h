@@ -280,8 +280,12 @@ typedef int (*plan_emit_fn)(void *ctx, unsigned step, char **argv);
 int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 		plan_emit_fn emit, void *ctx);
 
-/* The address session s leaves from: its NIC's address of the portal's
- * family (an IPv4 lease's IPv6 address for an IPv6 portal), or NULL. */
+/* The address a connection to "to" leaves NIC n from: n's address of
+ * to's family (an IPv4 lease's IPv6 address for an IPv6 portal, or for
+ * a login redirected to one), or NULL when n has none. */
+const struct ibft_addr *plan_source(const struct plan_nic *n,
+		const struct ibft_addr *to);
+/* The address session s leaves from: plan_source() for its portal. */
 const struct ibft_addr *plan_session_source(const struct plan *p,
 		const struct plan_session *s);
 

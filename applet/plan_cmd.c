@@ -194,16 +194,20 @@ int plan_nic_cmds(const struct plan *p, unsigned nic, int undo,
 	return last;
 }
 
+const struct ibft_addr *plan_source(const struct plan_nic *n,
+		const struct ibft_addr *to)
+{
+	if (to->family == n->ip.family)
+		return &n->ip;
+	if (to->family == n->ip6.family)
+		return &n->ip6;
+	return NULL;
+}
+
 const struct ibft_addr *plan_session_source(const struct plan *p,
 		const struct plan_session *s)
 {
-	const struct plan_nic *n = &p->nic[s->nic];
-
-	if (s->ip.family == n->ip.family)
-		return &n->ip;
-	if (s->ip.family == n->ip6.family)
-		return &n->ip6;
-	return NULL;
+	return plan_source(&p->nic[s->nic], &s->ip);
 }
 
 void iscsistart_argv(struct plan_argv *a, const struct plan *p,

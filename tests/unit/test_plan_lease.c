@@ -283,6 +283,17 @@ static void ipv6_portal_on_an_ipv4_lease(void **state)
 	assert_string_equal(str(&plan.route[0].dst), "fd00:9::5");
 	assert_int_equal(plan.route[0].prefix, 128);
 	assert_string_equal(str(&plan.route[0].via), "fe80::1");
+	/* its source, and a redirect's of either family (the login binds
+	 * it): the NIC's address of that family */
+	{
+		struct ibft_addr v4 = A("10.9.0.1"), v6 = A("fd00:7::1");
+
+		assert_ptr_equal(plan_session_source(&plan, &plan.session[0]),
+			&plan.nic[0].ip6);
+		assert_ptr_equal(plan_source(&plan.nic[0], &v4), &plan.nic[0].ip);
+		assert_ptr_equal(plan_source(&plan.nic[0], &v6), &plan.nic[0].ip6);
+		assert_null(plan_source(&plan.nic[1], &v6));
+	}
 	/* on the link: no route */
 	setup(NULL);
 	dhcp_plan("iscsi:[fd00:1::1]::::iqn.x");
