@@ -95,8 +95,10 @@ void dhcp_start(unsigned i)
 		/* udhcpc's chatter: to stderr (stdout is -n's plan), by name */
 		xdup2(STDERR_FILENO, STDOUT_FILENO);
 		applet_name = xasprintf("iscsi-init: %s", n->ifname);
-		if (G.opts & OPT_k)
+		if (G.opts & OPT_k) {
 			setsid();	/* outlives us, keeping the lease */
+			stay_at_shutdown();
+		}
 		udhcpc_script_hook = dhcp_hook;
 		_exit(udhcpc_main(ARRAY_SIZE(argv) - 1, argv));
 	}

@@ -624,6 +624,29 @@ int execute(void)
 	return EXIT_SUCCESS;
 }
 
+void stay_at_shutdown(void)
+{
+	char first[256], *a = G.argv0;
+	int n = open_read_close("/proc/self/cmdline", first, sizeof(first) - 1);
+	size_t len;
+
+	if (!a || n <= 0)
+		return;
+	first[n] = '\0';
+	len = strlen(first);
+	if (len >= sizeof(first) - 2)
+		return;		/* cut: cannot be compared */
+	/* "busybox iscsi-init ...": our argv[0] is the process's second
+	 * word, the first lies just before it (the kernel puts them in a
+	 * row); it is the first byte of that one that systemd reads */
+	if (strcmp(a, first) != 0) {
+		a -= len + 1;
+		if (memcmp(a, first, len + 1) != 0)
+			return;
+	}
+	a[0] = '@';
+}
+
 /* NIC i cannot be used after all: nothing half-done is left (undo:
  * take its configuration back). */
 void nic_give_up(unsigned i, int undo)

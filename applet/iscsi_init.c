@@ -131,6 +131,7 @@ int iscsi_init_main(int argc UNUSED_PARAM, char **argv)
 	int have_table = 0;
 
 	INIT_G();
+	G.argv0 = argv[0];
 	/* the built-in login, unless -x names a program */
 	G.prog = ENABLE_FEATURE_ISCSI_INIT_LOGIN ? NULL : "iscsistart";
 	G.opts = getopt32(argv, "^" ISCSI_INIT_OPTSTR "\0" "=0"

@@ -78,6 +78,7 @@ struct globals {
 	const char *source;		/* where the table came from, for messages */
 	const char *prog;		/* iscsistart, or -x; NULL: the built-in login */
 	const char *iqn;		/* -I */
+	char *argv0;			/* our argv[0]: stay_at_shutdown() marks it */
 	int nl_fd;			/* netlink link/address events, or -1 */
 	int sig_fd[2];			/* self-pipe: SIGCHLD arrived */
 	int scan_fd[2];			/* the LUN scans hold its write end */
@@ -188,6 +189,11 @@ int configure_nic(unsigned i);
 /* NIC i cannot be used after all (NIC_FAILED); undo: take back what was
  * configured (not under -n). */
 void nic_give_up(unsigned i, int undo);
+/* In a child that outlives iscsi-init (-k's lease and session keepers):
+ * argv[0] begins with '@', so systemd's shutdown leaves it running until
+ * the root file system is unmounted, as systemd's "storage daemons for
+ * the root file system" (ROOT_STORAGE_DAEMONS) convention asks. */
+void stay_at_shutdown(void);
 /* "10.1.0.1:3260", "[2001:db8::1]:3260" (RFC 3986's form) into buf
  * (PLAN_PORTALSTRLEN bytes).  Returns buf. */
 char *portal_str(const struct ibft_addr *a, unsigned port, char *buf);

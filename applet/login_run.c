@@ -1156,6 +1156,7 @@ void login_keeper(void)
 		return;
 	keeper = getpid();
 	setsid();
+	stay_at_shutdown();
 	if (G.nl_fd >= 0)
 		close(G.nl_fd);
 	close(G.sig_fd[0]);
