@@ -74,7 +74,8 @@ void dhcp_start(unsigned i)
 	if (pid == 0) {
 		char *argv[] = {
 			(char*)"udhcpc", (char*)"-f", (char*)"-i", n->ifname,
-			(char*)"-O", (char*)"rootpath", (char*)"-O", (char*)"mtu", (char*)"-O", (char*)"staticroutes",
+			(char*)"-O", (char*)"rootpath", (char*)"-O", (char*)"mtu",
+			(char*)"-O", (char*)"staticroutes",
 			(char*)"-O", (char*)"msstaticroutes", (char*)"-O", (char*)"203",
 			/* by number: "search" is known only with UDHCP_RFC3397 */
 			(char*)"-O", (char*)"119", (char*)"-O", (char*)"175",
