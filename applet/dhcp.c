@@ -42,6 +42,9 @@ static void FAST_FUNC dhcp_hook(const char *event, const void *packet,
 		return;
 	}
 	safe_strncpy(first_ip, getenv("ip") ? : "", sizeof(G.first_ip));
+	/* the message as udhcpc holds it (struct dhcp_packet) fits */
+	BUILD_BUG_ON(548 + CONFIG_UDHCPC_SLACK_FOR_BUGGY_SERVERS > LEASE_PACKET_MAX);
+	BUILD_BUG_ON(DHCP_REC_MAX < 2 * LEASE_PACKET_MAX + 2048);
 	p = rec = xzalloc(DHCP_REC_MAX);
 	p += sprintf(p, "event=%s", event) + 1;
 	if (size <= LEASE_PACKET_MAX) {

@@ -67,8 +67,10 @@ enum { SESS_WAIT, SESS_RUN, SESS_OK, SESS_FAIL, SESS_DROPPED };
 enum { PLAN_PORTALSTRLEN = PLAN_ADDRSTRLEN + 8 };
 
 /* udhcpc runs in a child per interface and writes each lease into a pipe
- * on this fd (udhcpc itself takes 3 and 4). */
-enum { DHCP_FD = 10, DHCP_REC_MAX = 4096 };
+ * on this fd (udhcpc itself takes 3 and 4).  A lease record: the DHCP
+ * message as hex (lease.h's LEASE_PACKET_MAX bytes, 2944 digits) and
+ * udhcpc's environment. */
+enum { DHCP_FD = 10, DHCP_REC_MAX = 8192 };
 
 struct globals {
 	unsigned opts;			/* OPT_* */

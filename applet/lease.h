@@ -16,8 +16,10 @@ enum {
 	 * more of resolv.conf's "search" line */
 	LEASE_SEARCH_MAX = 255,
 	/* a DHCP message as udhcpc holds it: 548 bytes, plus its
-	 * UDHCPC_SLACK_FOR_BUGGY_SERVERS */
-	LEASE_PACKET_MAX = 1024,
+	 * UDHCPC_SLACK_FOR_BUGGY_SERVERS, at most 924: a whole 1500-byte
+	 * Ethernet frame less the IP and UDP headers (Kea ignores option
+	 * 57 and sends that much) */
+	LEASE_PACKET_MAX = 1500 - 20 - 8,
 	/* a whole /run/net-IF.conf, even with every root-path byte escaped */
 	NETCONF_MAX = 4 * LEASE_ROOTPATH_MAX + 1024,
 };

@@ -397,6 +397,52 @@ static void options_joined_and_in_file_and_sname(void **state)
 	assert_string_equal(l.hostname, "");
 }
 
+/* A reply filling a whole 1500-byte Ethernet frame: 1472 bytes of DHCP
+ * message (Kea 2.2 ignores the 576 bytes udhcpc asks for with option 57
+ * and sends some 800 for long names).  Options the server added fill it;
+ * the root-path and option 203 come last and are read. */
+static void a_message_of_a_whole_ethernet_frame(void **state)
+{
+	enum { MSG = 1500 - 20 - 8 };
+	static const char rp[] = "iscsi:10.1.0.1::3260:1:iqn.2026-11.org.example:big";
+	static const char ini[] = "iqn.2026-11.org.example:node-big";
+	static char kv[7 + 2 * MSG + 1];
+	uint8_t m[MSG];
+	size_t p = 240, i, n;
+
+	(void)state;
+	memset(m, 0, sizeof(m));
+	memcpy(m + 236, "\x63\x82\x53\x63", 4);
+	/* site-specific options (224) up to the last 100 bytes */
+	while (p + 2 + 255 <= MSG - 100) {
+		m[p] = 224;
+		m[p + 1] = 255;
+		memset(m + p + 2, 'x', 255);
+		p += 2 + 255;
+	}
+	m[p] = 224;
+	m[p + 1] = MSG - 100 - p - 2;
+	p = MSG - 100;
+	m[p++] = 203;
+	m[p++] = sizeof(ini) - 1;
+	memcpy(m + p, ini, sizeof(ini) - 1);
+	p += sizeof(ini) - 1;
+	m[p++] = 17;
+	m[p++] = sizeof(rp) - 1;
+	memcpy(m + p, rp, sizeof(rp) - 1);
+	p += sizeof(rp) - 1;
+	m[p++] = 255;
+	assert_true(p <= MSG);
+	strcpy(kv, "packet=");
+	for (i = 0; i < MSG; i++)
+		sprintf(kv + 7 + 2 * i, "%02X", m[i]);
+	n = record(rec, "ip=10.1.0.50", "mask=24", kv, NULL);
+	assert_int_equal(parse(n), 0);
+	assert_string_equal(l.rootpath, rp);
+	assert_string_equal(l.initiator, ini);
+	assert_true(LEASE_PACKET_MAX >= MSG);
+}
+
 static void a_damaged_message_record_is_an_error(void **state)
 {
 	size_t n;
@@ -765,6 +811,7 @@ int main(void)
 		cmocka_unit_test(option_119_longer_than_resolv_conf_takes),
 		cmocka_unit_test(option_175_chap),
 		cmocka_unit_test(options_joined_and_in_file_and_sname),
+		cmocka_unit_test(a_message_of_a_whole_ethernet_frame),
 		cmocka_unit_test(a_damaged_message_record_is_an_error),
 		cmocka_unit_test(option_15_list_beside_119_is_not_said_taken),
 		cmocka_unit_test(option_15_one_name_and_a_space_is_not_several),
