@@ -278,6 +278,38 @@ static int resolve(const char *name, struct ibft_addr *out)
 	return rc;
 }
 
+/* -n: the DNS servers outside NIC i's subnet get a host route through
+ * it, as its lease's routes would take them (sites keep DNS servers
+ * behind the router), for the question only: op "add" returns those
+ * added (bit k: G.plan.dns[k]; one there already is not ours), "del"
+ * takes those of mask away. */
+static unsigned dry_dns_routes(unsigned i, const char *op, unsigned mask)
+{
+	struct plan_nic *n = &G.plan.nic[i];
+	unsigned k, done = 0;
+
+	for (k = 0; k < G.plan.nr_dns; k++) {
+		char dst[PLAN_ADDRSTRLEN + 3], gw[PLAN_ADDRSTRLEN];
+		char *argv[] = { (char*)"route", (char*)op, dst, (char*)"via", gw,
+			(char*)"dev", n->dev, (char*)"onlink", NULL };
+		struct ibft_addr via;
+
+		if ((op[0] == 'd' && !(mask & 1 << k))
+		 || plan_next_hop(&G.plan, i, &G.plan.dns[k], &via) != 1)
+			continue;
+		sprintf(dst, "%s/32", ibft_addr_str(&G.plan.dns[k], gw));
+		ibft_addr_str(&via, gw);
+		if (addr_is_zero(&via)) {	/* on the link: "dev DEV" */
+			argv[3] = argv[5];
+			argv[4] = n->dev;
+			argv[5] = NULL;
+		}
+		if (ip_quiet(argv) == 0)
+			done |= 1 << k;
+	}
+	return done;
+}
+
 int dhcp_resolve_sessions(unsigned i)
 {
 	struct plan_nic *n = &G.plan.nic[i];
@@ -290,6 +322,7 @@ int dhcp_resolve_sessions(unsigned i)
 			n->dev, NULL };
 		struct ibft_addr a;
 		int rc, added = 0;
+		unsigned routed = 0;
 
 		if (s->nic != i || !s->server[0] || s->ip.family
 		 || G.sst[j].state != SESS_WAIT)
@@ -297,9 +330,13 @@ int dhcp_resolve_sessions(unsigned i)
 		/* -n configured nothing: the lease's address is put on the
 		 * interface just for the question */
 		sprintf(ip, "%s/%u", ibft_addr_str(&n->ip, err), n->prefix);
-		if (G.opts & OPT_n)	/* there already (EEXIST): not ours */
+		if (G.opts & OPT_n) {	/* there already (EEXIST): not ours */
 			added = ip_quiet(addr) == 0;
+			routed = dry_dns_routes(i, "add", 0);
+		}
 		rc = resolve(s->server, &a);
+		if (routed)
+			dry_dns_routes(i, "del", routed);
 		if (added) {
 			addr[1] = (char*)"del";
 			ip_quiet(addr);

@@ -242,6 +242,14 @@ int plan_session_resolved(struct plan *p, unsigned s,
 unsigned plan_query_names(const struct plan *p, const char *name,
 		char (*out)[PLAN_SERVER_MAX + 1], unsigned max);
 
+/* How NIC i's IPv4 routes (its subnet, the plan's routes through it,
+ * longest prefix first, then its gateway) reach dst: 0 in its subnet;
+ * 1 outside it, via the gateway put in via (0.0.0.0: an on-link
+ * classless route); -1 not at all.  -n asks the lease's DNS servers
+ * before anything is configured: it routes them so for the question. */
+int plan_next_hop(const struct plan *p, unsigned i,
+		const struct ibft_addr *dst, struct ibft_addr *via);
+
 /*** Command lines (plan_cmd.c) ***/
 
 /* The commands that set up one NIC, in order, each as an argv handed to

@@ -190,6 +190,34 @@ int plan_session_resolved(struct plan *p, unsigned s,
 	return 0;
 }
 
+int plan_next_hop(const struct plan *p, unsigned i,
+		const struct ibft_addr *dst, struct ibft_addr *via)
+{
+	const struct plan_nic *n = &p->nic[i];
+	int best = -1;
+	unsigned k;
+
+	memset(via, 0, sizeof(*via));
+	if (dst->family != IBFT_AF_INET || n->ip.family != IBFT_AF_INET)
+		return -1;
+	if (addr_in_subnet(dst, &n->ip, n->prefix))
+		return 0;
+	for (k = 0; k < p->nr_routes; k++) {
+		const struct plan_route *r = &p->route[k];
+
+		if (r->nic == i && r->dst.family == IBFT_AF_INET
+		 && (int)r->prefix > best && addr_in_subnet(dst, &r->dst, r->prefix)) {
+			best = r->prefix;
+			*via = r->via;
+		}
+	}
+	if (best < 0 && n->gateway.family == IBFT_AF_INET) {
+		best = 0;
+		*via = n->gateway;
+	}
+	return best < 0 ? -1 : 1;
+}
+
 unsigned plan_query_names(const struct plan *p, const char *name,
 		char (*out)[PLAN_SERVER_MAX + 1], unsigned max)
 {

@@ -263,6 +263,50 @@ static void unresolved_server_is_an_error_and_never_routed(void **state)
 	assert_int_equal(plan.session[0].ip.family, IBFT_AF_NONE);
 }
 
+/* Sites keep DNS servers behind the router: -n asks them before
+ * anything is configured, so it routes them as the lease's routes
+ * would: the longest classless route covering them, else the gateway. */
+static void dns_servers_are_reached_as_the_lease_routes_them(void **state)
+{
+	struct ibft_addr via, dst;
+
+	(void)state;
+	dhcp_plan("iscsi:san::::iqn.x");
+	l.route[0].net = A("10.9.0.0");
+	l.route[0].prefix = 16;
+	l.route[0].gw = A("10.1.0.254");
+	l.route[1].net = A("10.9.8.0");
+	l.route[1].prefix = 24;
+	l.route[1].gw = A("10.1.0.253");
+	l.route[2].net = A("172.16.0.0");
+	l.route[2].prefix = 12;
+	l.route[2].gw = A("0.0.0.0");		/* on the link (RFC 3442) */
+	l.route[3].net = A("0.0.0.0");
+	l.route[3].prefix = 0;
+	l.route[3].gw = A("10.1.0.1");
+	l.nr_routes = 4;
+	assert_int_equal(plan_apply_lease(&plan, 0, &l, err, sizeof(err), NULL, NULL), 0);
+	dst = A("10.1.0.53");		/* in the subnet */
+	assert_int_equal(plan_next_hop(&plan, 0, &dst, &via), 0);
+	dst = A("10.9.8.53");		/* the /24, not the /16 */
+	assert_int_equal(plan_next_hop(&plan, 0, &dst, &via), 1);
+	assert_string_equal(str(&via), "10.1.0.253");
+	dst = A("10.9.1.53");
+	assert_int_equal(plan_next_hop(&plan, 0, &dst, &via), 1);
+	assert_string_equal(str(&via), "10.1.0.254");
+	dst = A("172.16.5.53");
+	assert_int_equal(plan_next_hop(&plan, 0, &dst, &via), 1);
+	assert_true(addr_is_zero(&via));
+	dst = A("192.0.2.53");		/* the default route from 121 */
+	assert_int_equal(plan_next_hop(&plan, 0, &dst, &via), 1);
+	assert_string_equal(str(&via), "10.1.0.1");
+	/* no gateway, no route: not reached; eth1 has no lease yet */
+	memset(&plan.nic[0].gateway, 0, sizeof(plan.nic[0].gateway));
+	assert_int_equal(plan_next_hop(&plan, 0, &dst, &via), -1);
+	dst = A("10.1.0.53");
+	assert_int_equal(plan_next_hop(&plan, 1, &dst, &via), -1);
+}
+
 /* Dual stack: an IPv6 portal in a DHCPv4 root-path waits for the
  * interface's IPv6 address from router advertisements, then is routed
  * through the IPv6 router when it lies outside that prefix. */
@@ -495,6 +539,7 @@ int main(void)
 		cmocka_unit_test_setup(credentials_go_to_the_session_not_to_net_conf, setup),
 		cmocka_unit_test_setup(dns_named_server_is_routed_once_resolved, setup),
 		cmocka_unit_test_setup(unresolved_server_is_an_error_and_never_routed, setup),
+		cmocka_unit_test_setup(dns_servers_are_reached_as_the_lease_routes_them, setup),
 		cmocka_unit_test_setup(ipv6_portal_on_an_ipv4_lease, setup),
 		cmocka_unit_test_setup(lease_values_that_are_none_are_dropped, setup),
 		cmocka_unit_test_setup(names_are_asked_as_the_leases_resolver_would, setup),
