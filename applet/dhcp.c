@@ -225,8 +225,9 @@ void dhcp_advance(unsigned i)
 	free(l);
 }
 
-/* Ask the lease's DNS servers for one name's address (2 s each, twice).
- * Returns 0 (found), 1 (no such name or no address), -1 (no answer). */
+/* Ask the lease's DNS servers for one name's address (2 s each, twice,
+ * never past -t).  Returns 0 (found), 1 (no such name or no address),
+ * -1 (no answer). */
 static int resolve_one(const char *name, struct ibft_addr *out)
 {
 	uint8_t q[DNS_PACKET_MAX], r[DNS_PACKET_MAX];
@@ -239,9 +240,13 @@ static int resolve_one(const char *name, struct ibft_addr *out)
 		for (i = 0; i < G.plan.nr_dns && rc != 0; i++) {
 			struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
 			struct pollfd pfd;
-			int fd = socket(AF_INET, SOCK_DGRAM, 0);
+			long long left = G.deadline - monotonic_ms();
+			int fd;
 			ssize_t got;
 
+			if (left <= 0)	/* -t bounds the whole wait */
+				break;
+			fd = socket(AF_INET, SOCK_DGRAM, 0);
 			if (fd < 0)
 				continue;
 			memcpy(&sa.sin_addr, G.plan.dns[i].a, 4);
@@ -249,7 +254,7 @@ static int resolve_one(const char *name, struct ibft_addr *out)
 			pfd.events = POLLIN;
 			if (connect(fd, (void*)&sa, sizeof(sa)) == 0
 			 && send(fd, q, qlen, 0) == qlen
-			 && poll(&pfd, 1, 2000) == 1
+			 && poll(&pfd, 1, left < 2000 ? left : 2000) == 1
 			 && (got = recv(fd, r, sizeof(r), 0)) > 0) {
 				int a = dns_answer(r, got, id, out);
 				if (a >= 0)
@@ -262,17 +267,22 @@ static int resolve_one(const char *name, struct ibft_addr *out)
 }
 
 /* name's address, as a stub resolver configured from the leases would
- * find it: each name plan_query_names() gives, in turn.  0 or -1. */
+ * find it: each name plan_query_names() gives, in turn, until -t.  0, 1
+ * (not found), or -1 when no DNS server answered at all. */
 static int resolve(const char *name, struct ibft_addr *out)
 {
 	char (*names)[PLAN_SERVER_MAX + 1] = xmalloc(PLAN_MAX_QUERIES * sizeof(*names));
 	unsigned i, n = plan_query_names(&G.plan, name, names, PLAN_MAX_QUERIES);
 	int rc = -1;
 
-	for (i = 0; i < n && rc != 0; i++) {
+	for (i = 0; i < n && rc != 0 && monotonic_ms() < G.deadline; i++) {
+		int a;
+
 		if (G.opts & OPT_v)
 			bb_error_msg("asking the lease's DNS servers for %s", names[i]);
-		rc = resolve_one(names[i], out) == 0 ? 0 : -1;
+		a = resolve_one(names[i], out);
+		if (a >= 0)
+			rc = a;
 	}
 	free(names);
 	return rc;
@@ -343,7 +353,8 @@ int dhcp_resolve_sessions(unsigned i)
 		}
 		if (plan_session_resolved(&G.plan, j, rc == 0 ? &a : NULL, err,
 				sizeof(err)) != 0) {
-			bb_error_msg("DHCP %s: %s", n->ifname, err);
+			bb_error_msg("DHCP %s: %s%s", n->ifname, err,
+				rc < 0 ? ": none answered" : "");
 			G.sst[j].state = SESS_DROPPED;
 			nic_give_up(i, 1);
 			return -1;
