@@ -109,6 +109,115 @@ dt_dnsmasq() {
 	DT_SERVER_PID=$QT_DNSMASQ_PID
 }
 
+# dt_srv_subnet IFACE: IFACE's IPv4 subnet in the server namespace as
+# "NETWORK PREFIX NETMASK" (10.1.0.0 24 255.255.255.0)
+dt_srv_subnet() {
+	local a p n m i=0 out=()
+	read -r a p < <(ip -n "$DT_SRV" -4 -o addr show dev "$1" |
+		awk '{ split($4, x, "/"); print x[1], x[2]; exit }')
+	[ -n "${p:-}" ] || return 1
+	IFS=. read -r -a n <<<"$a"
+	m=$(((0xffffffff << (32 - p)) & 0xffffffff))
+	for i in 0 1 2 3; do
+		out+=($((n[i] & (m >> (24 - 8 * i)) & 255)))
+	done
+	echo "$(IFS=.; echo "${out[*]}") $p $((m >> 24 & 255)).$((m >> 16 & 255)).$((m >> 8 & 255)).$((m & 255))"
+}
+
+# dt_isc_dhcpd IFACE[,IFACE...] START END [CONFIG-LINE...]: ISC dhcpd
+# (Debian's isc-dhcp-server) in the foreground in the server namespace on
+# the IFACEs, leasing START-END in the first one's subnet, plus
+# CONFIG-LINEs, global dhcpd.conf statements with their ';' ('option
+# routers 10.1.0.1;', 'option iscsi-initiator code 203 = text;'; the
+# other IFACEs' subnet declarations).  Config, lease, pid file
+# and log are $QT_DIR/dhcpd-N.*.  Returns once it listens; sets
+# DT_SERVER_PID, stopped at exit (or earlier: qt_stop_pid).
+dt_isc_dhcpd() {
+	local ifc=$1 n=${#_qt_cleanups[@]} conf log net pfx mask
+	qt_need_pkgs isc-dhcp-server
+	read -r net pfx mask < <(dt_srv_subnet "${ifc%%,*}") || qt_abort "no IPv4 address on ${ifc%%,*}"
+	conf=$QT_DIR/dhcpd-$n.conf
+	log=$QT_DIR/dhcpd-$n.log
+	{
+		# no DNS updates, no ping before an offer (1 s each), answers
+		# (and NAKs) as the one server of the subnet
+		printf '%s\n' "ddns-update-style none;" "authoritative;" "ping-check false;" \
+			"default-lease-time 600;" "max-lease-time 600;"
+		printf '%s\n' "${@:4}"
+		printf 'subnet %s netmask %s {\n\trange %s %s;\n}\n' "$net" "$mask" "$2" "$3"
+	} >"$conf"
+	: >"$QT_DIR/dhcpd-$n.leases"
+	# -d: its log to stderr (and the foreground, as -f)
+	ip netns exec "$DT_SRV" dhcpd -4 -f -d -cf "$conf" -lf "$QT_DIR/dhcpd-$n.leases" \
+		-pf "$QT_DIR/dhcpd-$n.pid" ${ifc//,/ } >"$log" 2>&1 </dev/null &
+	DT_SERVER_PID=$!
+	qt_atexit "qt_stop_pid $DT_SERVER_PID"
+	qt_wait_udp "$DT_SRV" 67 "$DT_SERVER_PID" ||
+		qt_abort "ISC dhcpd did not start: $(tail -n 5 "$log")"
+}
+
+# dt_kea IFACE START END [JSON-MEMBER...]: Kea's DHCPv4 server (Debian's
+# kea-dhcp4-server) in the foreground in the server namespace on IFACE,
+# one subnet (IFACE's) leasing START-END, plus JSON-MEMBERs of its Dhcp4
+# object ('"option-data": [ { "name": "routers", "data": "10.1.0.1" } ]',
+# '"option-def": [...]').  Leases in a memfile, no lease file cleanup
+# process (kea-lfc), no control socket; its pid and lock files go to
+# $QT_DIR (KEA_PIDFILE_DIR, KEA_LOCKFILE_DIR); config, leases and log
+# are $QT_DIR/kea-N.*.  Returns once it listens; sets DT_SERVER_PID,
+# stopped at exit (or earlier: qt_stop_pid).
+dt_kea() {
+	local ifc=$1 n=${#_qt_cleanups[@]} conf log net pfx mask m
+	qt_need_pkgs kea-dhcp4-server
+	read -r net pfx mask < <(dt_srv_subnet "$ifc") || qt_abort "no IPv4 address on $ifc"
+	conf=$QT_DIR/kea-$n.conf
+	log=$QT_DIR/kea-$n.log
+	mkdir -p "$QT_DIR/kea-$n.run"
+	{
+		printf '{ "Dhcp4": {\n'
+		printf '  "interfaces-config": { "interfaces": [ "%s" ] },\n' "$ifc"
+		printf '  "lease-database": { "type": "memfile", "persist": true, "name": "%s", "lfc-interval": 0 },\n' \
+			"$QT_DIR/kea-$n.leases"
+		printf '  "valid-lifetime": 600,\n'
+		printf '  "loggers": [ { "name": "kea-dhcp4", "severity": "INFO", "output_options": [ { "output": "stdout" } ] } ],\n'
+		for m in "${@:4}"; do
+			printf '  %s,\n' "$m"
+		done
+		printf '  "subnet4": [ { "id": 1, "subnet": "%s/%s", "interface": "%s", "pools": [ { "pool": "%s - %s" } ] } ]\n' \
+			"$net" "$pfx" "$ifc" "$2" "$3"
+		printf '} }\n'
+	} >"$conf"
+	# Kea opens no socket on an interface without carrier ("not
+	# running"), as IFACE is while its client end (dt_veth: IFACE is
+	# s-PEER) waits down for iscsi-init: that end goes up for Kea's start
+	# and down again (Kea keeps its socket), as a switch port would be.
+	local peer=${ifc#s-} was_down=
+	ip -n "$DT_CLI" -o link show "$peer" 2>/dev/null | grep -q '[<,]UP[,>]' || was_down=1
+	[ -z "$was_down" ] || ip -n "$DT_CLI" link set "$peer" up 2>/dev/null
+	KEA_PIDFILE_DIR=$QT_DIR/kea-$n.run KEA_LOCKFILE_DIR=$QT_DIR/kea-$n.run \
+		ip netns exec "$DT_SRV" kea-dhcp4 -c "$conf" >"$log" 2>&1 </dev/null &
+	DT_SERVER_PID=$!
+	qt_atexit "qt_stop_pid $DT_SERVER_PID"
+	qt_wait_udp "$DT_SRV" 67 "$DT_SERVER_PID"
+	local rc=$?
+	[ -z "$was_down" ] || ip -n "$DT_CLI" link set "$peer" down 2>/dev/null
+	[ $rc = 0 ] || qt_abort "kea-dhcp4 did not start: $(tail -n 5 "$log")"
+}
+
+# dt_dns NS DNSMASQ-ARG...: dnsmasq as a DNS server only (no DHCP) in
+# namespace NS on port 53, for a server that gives no DNS (ISC dhcpd,
+# Kea): --address=/NAME/ADDR.  Sets DT_DNS_PID; stopped at exit.
+dt_dns() {
+	local ns=$1 n=${#_qt_cleanups[@]} log
+	shift
+	log=$QT_DIR/dns-$n.log
+	ip netns exec "$ns" dnsmasq --keep-in-foreground --log-facility=- --conf-file=/dev/null \
+		--no-resolv --no-hosts --pid-file= --port=53 --log-queries "$@" \
+		>"$log" 2>&1 </dev/null &
+	DT_DNS_PID=$!
+	qt_atexit "qt_stop_pid $DT_DNS_PID"
+	qt_wait_udp "$ns" 53 "$DT_DNS_PID" || qt_abort "dnsmasq (DNS) did not start: $(tail -n 5 "$log")"
+}
+
 # dt_iscsi_init [-c] [-f INITIATOR-NAME] NAME ARG...: run
 # `busybox iscsi-init ARG...` in the client namespace under empty /etc
 # and /run (-f: with /etc/iscsi/initiatorname.iscsi naming
