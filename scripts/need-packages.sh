@@ -16,5 +16,16 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Servers the tests start themselves, in their own namespaces (dnsmasq,
+# tgt, isc-dhcp-server, kea-dhcp4-server): their packages must not start
+# them on the host.  invoke-rc.d and deb-systemd-invoke ask policy-rc.d;
+# where there is none (container images have one), one that says no is
+# there for the install only.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\n# need-packages.sh: no service starts while it installs\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 apt-get -q update >/dev/null
 apt-get -q -y install --no-install-recommends "${missing[@]}" >/dev/null
