@@ -235,10 +235,13 @@ static int plan_step(void *vctx, unsigned step, char **argv)
 	else if (step == PLAN_STEP_MTU && !ctx->undo) {
 		/* one line: the MTU stays as it was, the NIC works on */
 		rc = ip_child(argv, buf, sizeof(buf));
-		if (rc)
+		if (rc) {
 			bb_error_msg("warning: %s: DHCP option 26 (interface "
 				"MTU): can't set %s: %s; the link keeps its own",
 				argv[3], argv[5], buf[0] ? buf : "failed");
+			st->skip |= bit;	/* said once: not tried again */
+			return 0;
+		}
 	} else
 		rc = ip_child(argv, NULL, 0);
 	if (rc == EEXIST) {
