@@ -670,8 +670,9 @@ void netconf_format(char *out, size_t size, const struct plan *p,
 	len = put(out, size, len, "ROOTPATH", rootpath ? rootpath : "");
 	snprintf(num, sizeof(num), "%u", (unsigned)lease_time);
 	len = put(out, size, len, "DHCPLEASETIME", num);
-	/* as Debian's klibc: the search list (119), else the domain (15) */
-	len = put(out, size, len, "DOMAINSEARCH", p->search);
+	/* klibc's: this NIC's lease's search list (119), else its domain
+	 * (15) */
+	len = put(out, size, len, "DOMAINSEARCH", n->search);
 	if (len >= size)	/* cut: never leave half a line */
 		*(strrchr(out, '\n') ? strrchr(out, '\n') + 1 : out) = '\0';
 }

@@ -76,7 +76,7 @@ int lease_parse(const char *rec, size_t len, struct lease *l,
  * klibc's ipconfig writes (sourced by initramfs-tools): KEY='value' lines,
  * values single-quoted so the file is safe to source whatever a DHCP
  * server sent.  DNSDOMAIN is the NIC's lease's option 15, DOMAINSEARCH
- * the plan's search list (option 119, else 15), as Debian's klibc. */
+ * its lease's search list (option 119, else 15). */
 void netconf_format(char *out, size_t size, const struct plan *p,
 		const struct plan_nic *n, const char *proto, const char *rootpath,
 		uint32_t lease_time);

@@ -68,6 +68,9 @@ struct plan_nic {
 	/* the lease's domain name (option 15; its first name), for
 	 * net-IF.conf's DNSDOMAIN */
 	char domain[IBFT_HOSTNAME_MAX + 1];
+	/* the lease's own search list (option 119, else 15), for
+	 * net-IF.conf's DOMAINSEARCH (resolv.conf's is every lease's) */
+	char search[PLAN_SEARCH_MAX + 1];
 	/* the lease's root-path without credentials, for net-IF.conf */
 	char rootpath[PLAN_ROOTPATH_MAX + 1];
 };

@@ -145,6 +145,8 @@ int plan_apply_lease(struct plan *p, unsigned i, const struct lease *l,
 	snprintf(n->hostname, sizeof(n->hostname), "%s", l->hostname);
 	snprintf(n->domain, sizeof(n->domain), "%.*s",
 		(int)strcspn(l->domain, " "), l->domain);
+	snprintf(n->search, sizeof(n->search), "%s",
+		l->search[0] ? l->search : l->domain);
 
 	for (k = 0; k < l->nr_routes && nr_routes < PLAN_MAX_ROUTES; k++) {
 		const struct lease_route *lr = &l->route[k];

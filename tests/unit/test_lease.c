@@ -719,7 +719,9 @@ static void net_conf_in_klibc_format_safe_to_source(void **state)
 	n->dhcp = (struct ibft_addr){ IBFT_AF_INET, { 10, 1, 0, 2 } };
 	strcpy(n->hostname, "it's!");
 	strcpy(n->domain, "corp.lan");
-	strcpy(p.search, "example.lan corp.lan");
+	strcpy(n->search, "example.lan corp.lan");
+	/* resolv.conf's list, every lease's: not this NIC's file's */
+	strcpy(p.search, "example.lan corp.lan other.lan");
 	p.nr_dns = 1;
 	p.dns[0] = (struct ibft_addr){ IBFT_AF_INET, { 10, 1, 0, 53 } };
 	netconf_format(out, sizeof(out), &p, n, "dhcp", "iscsi:10.1.0.1::::iqn.x:$(reboot)", 600);
