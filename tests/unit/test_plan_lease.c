@@ -383,6 +383,9 @@ static void names_are_asked_as_the_leases_resolver_would(void **state)
 	strcpy(l.domain, "example.lan");	/* known: not twice */
 	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_string_equal(plan.search, "example.lan corp.example");
+	/* each NIC's own list, for its net-IF.conf */
+	assert_string_equal(plan.nic[0].search, "example.lan");
+	assert_string_equal(plan.nic[1].search, "example.lan");
 
 	assert_int_equal(plan_query_names(&plan, "san", names, PLAN_MAX_QUERIES), 3);
 	assert_string_equal(names[0], "san.example.lan");
@@ -404,6 +407,8 @@ static void names_are_asked_as_the_leases_resolver_would(void **state)
 	strcpy(l.search, "a.example b.example corp.example");
 	assert_int_equal(plan_apply_lease(&plan, 1, &l, err, sizeof(err), NULL, NULL), 0);
 	assert_string_equal(plan.search, "example.lan corp.example a.example b.example");
+	assert_string_equal(plan.nic[1].search, "a.example b.example corp.example");
+	assert_string_equal(plan.nic[0].search, "example.lan");
 	/* no search domains: the name alone */
 	plan.search[0] = '\0';
 	assert_int_equal(plan_query_names(&plan, "san", names, PLAN_MAX_QUERIES), 1);
