@@ -54,8 +54,8 @@ int show_step(const char *cmd, char **argv, const char *redir)
  * sockets open and keeps state in bb_common_bufsiz1.  Its messages come
  * through a pipe, passed on unless the kernel answered EEXIST: an "add"
  * of what is there already (a second run) is no error; with why, the
- * first line of a failure's goes there instead (without the program's
- * name, why[0] '\0' when none).  Returns its exit status, EEXIST for
+ * reason a failure's first line ends with goes there instead (why[0]
+ * '\0' when none).  Returns its exit status, EEXIST for
  * that. */
 static int ip_child(char **argv, char *why, size_t whylen)
 {
@@ -84,11 +84,13 @@ static int ip_child(char **argv, char *why, size_t whylen)
 	close(p[0]);
 	rc = wait4pid(pid);
 	if (why) {
-		const char *m = msg ? msg : "";
-		const char *colon = strstr(m, ": ");
+		/* the reason at the end of the first line: "iscsi-init: ioctl
+		 * 0x8922 failed: Invalid argument", "...answers: File exists" */
+		char *m = msg ? msg : (char*)"", *colon;
 
-		m = colon ? colon + 2 : m;	/* "iscsi-init: SIOCSIFMTU: ..." */
-		snprintf(why, whylen, "%.*s", (int)strcspn(m, "\n"), m);
+		m[strcspn(m, "\n")] = '\0';
+		colon = strrchr(m, ':');
+		snprintf(why, whylen, "%s", colon ? skip_whitespace(colon + 1) : m);
 	} else if (msg && rc != EEXIST)
 		fputs(msg, stderr);
 	free(msg);
