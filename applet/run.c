@@ -88,7 +88,8 @@ static int ip_child(char **argv, char *why, size_t whylen)
 		 * 0x8922 failed: Invalid argument", "...answers: File exists" */
 		char *m = msg ? msg : (char*)"", *colon;
 
-		m[strcspn(m, "\n")] = '\0';
+		if (msg)	/* never a write into the literal */
+			msg[strcspn(msg, "\n")] = '\0';
 		colon = strrchr(m, ':');
 		snprintf(why, whylen, "%s", colon ? skip_whitespace(colon + 1) : m);
 	} else if (msg && rc != EEXIST)
